@@ -68,6 +68,8 @@ impl DeployStatus {
 }
 
 /// One Kudu deployment record (`DeployResult`).
+// Kudu's own shape has these flags; the wire type mirrors it.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 pub struct DeployResult {
     /// Deployment id.

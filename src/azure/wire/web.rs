@@ -192,7 +192,7 @@ impl fmt::Debug for StringDictionary {
             .field("name", &self.name)
             .field("keys", &self.properties.keys().collect::<Vec<_>>())
             .field("values", &"<redacted>")
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
