@@ -27,3 +27,5 @@ pub const LOCKS: &str = "2020-05-01";
 pub const ALERT_RULES: &str = "2021-08-08";
 /// Storage queue data plane `x-ms-version`.
 pub const QUEUE_DATA_PLANE: &str = "2026-02-06";
+/// Azure Monitor metrics data plane (the batch metrics call).
+pub const METRICS_BATCH: &str = "2023-10-01";

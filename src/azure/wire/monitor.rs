@@ -145,3 +145,40 @@ pub struct ActivityLogEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<serde_json::Value>,
 }
+
+/// The body of Azure Monitor's batch metrics call (`POST {region endpoint}/subscriptions/{sub}/
+/// metrics:getBatch`): up to 50 resources of one subscription and region.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct MetricsBatchRequest {
+    /// The resources' ARM ids.
+    pub resourceids: Vec<String>,
+}
+
+/// The answer of the batch metrics call.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct MetricsBatchResponse {
+    /// One entry per resource.
+    pub values: Vec<MetricsBatchResult>,
+}
+
+/// One resource's metrics in a batch answer.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct MetricsBatchResult {
+    /// Start of the window.
+    pub starttime: String,
+    /// End of the window.
+    pub endtime: String,
+    /// Grain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// Metric namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resourceregion: Option<String>,
+    /// The resource's ARM id.
+    pub resourceid: String,
+    /// The metrics.
+    pub value: Vec<Metric>,
+}
