@@ -133,6 +133,18 @@ pub struct ActivityLogEvent {
     /// Resource id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
+    /// Resource provider, e.g. `Microsoft.Web`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_provider_name: Option<LocalizableString>,
+    /// Resource type, e.g. `Microsoft.Web/sites/slots`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<LocalizableString>,
+    /// Subscription id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `BeginRequest` or `EndRequest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_name: Option<LocalizableString>,
     /// `Started`, `Accepted`, `Succeeded`, `Failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LocalizableString>,

@@ -233,7 +233,7 @@ pub(super) fn queues(w: &World, estate: &Estate, scenario: &Scenario) -> Vec<Que
             let depth = init.map_or(0, |i| i.initial_depth);
             Some(QueueState::new(
                 (&q.account, &q.name, q.kind, &q.region),
-                app,
+                Some(app),
                 rates,
                 depth,
                 scenario.start,

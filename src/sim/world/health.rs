@@ -94,7 +94,9 @@ impl World {
                 .as_deref()
                 .is_some_and(|s| self.storage_out(s, t)),
             Check::Queue => self.queues.iter().any(|q| {
-                q.app == app && q.kind == QueueKind::Storage && self.storage_out(&q.account, t)
+                q.app == Some(app)
+                    && q.kind == QueueKind::Storage
+                    && self.storage_out(&q.account, t)
             }),
             Check::Downstream => false,
         }
@@ -157,15 +159,16 @@ impl World {
         }
     }
 
-    /// The platform's view, at `t`, of a resource in `region` that may also have its own outage
-    /// history (a storage account's).
+    /// The platform's view, at `t`, of a resource in `region` (none for global resources and for
+    /// storage, whose primary stays reachable in a regional compute outage) that may also have its
+    /// own outage history (a storage account's).
     pub fn platform_status(
         &self,
-        region: &str,
+        region: Option<&str>,
         own_outage: Option<&History<bool>>,
         t: DateTime<Utc>,
     ) -> PlatformStatus {
-        let region_h = self.region_history(region);
+        let region_h = region.and_then(|r| self.region_history(r));
         let region_since = region_h.and_then(|h| h.true_since(t));
         let own_since = own_outage.and_then(|h| h.true_since(t));
         let down_since = match (region_since, own_since) {
@@ -239,7 +242,7 @@ mod tests {
         assert_eq!(staging.status, HealthStatus::Healthy);
         assert_eq!(staging.version, "2026.03.28");
         // The platform sees no problem in a bad release.
-        let p = w.platform_status("krc", None, start + TimeDelta::minutes(2));
+        let p = w.platform_status(Some("krc"), None, start + TimeDelta::minutes(2));
         assert!(p.available);
     }
 
@@ -255,10 +258,10 @@ mod tests {
             assert_eq!(!h.reachable, in_krc, "{}", w.apps()[a].name);
             assert_eq!(h.status == HealthStatus::Unhealthy, in_krc);
         }
-        let p = w.platform_status("krc", None, t);
+        let p = w.platform_status(Some("krc"), None, t);
         assert!(!p.available);
         assert_eq!(p.since, start + TimeDelta::minutes(1));
-        assert!(w.platform_status("jpe", None, t).available);
+        assert!(w.platform_status(Some("jpe"), None, t).available);
     }
 
     #[test]

@@ -36,7 +36,10 @@ pub use faults::{ActiveFaults, FaultKind, FaultWindow};
 pub use health::{HealthReport, HealthStatus, PlatformStatus};
 pub use history::History;
 pub use queues::{Batch, MESSAGE_TTL, PeekedMessage, QueueState};
-pub use routing::{EndpointState, FdState, OriginState, Routing, TmState};
+pub use routing::{
+    EndpointState, FD_SAMPLE_SIZE, FD_SUCCESSFUL_SAMPLES, FdState, OriginState,
+    PROBE_INTERVAL_SECONDS, Routing, TM_TOLERATED_FAILURES, TmState,
+};
 pub use secrets::HostKeySet;
 pub use storage::{AliasState, GeoReplication, NamespaceState, StorageState, StorageView};
 pub use telemetry::MinuteStats;

@@ -39,8 +39,8 @@ pub struct QueueState {
     pub kind: QueueKind,
     /// Region short name.
     pub region: String,
-    /// Index of the consuming app.
-    pub app: usize,
+    /// Index of the consuming app (none for a queue created through the data plane).
+    pub app: Option<usize>,
     /// Arrivals per minute.
     pub arrivals_per_minute: f64,
     /// Processing capacity per minute when healthy.
@@ -74,7 +74,7 @@ impl QueueState {
     /// A queue with `initial_depth` messages inserted evenly over the minute before `start`.
     pub fn new(
         key: (&str, &str, QueueKind, &str),
-        app: usize,
+        app: Option<usize>,
         rates: (f64, f64),
         initial_depth: u64,
         start: DateTime<Utc>,
@@ -262,8 +262,39 @@ impl World {
             .find(|q| q.account.eq_ignore_ascii_case(account) && q.name.eq_ignore_ascii_case(name))
     }
 
+    /// Creates an empty Storage queue with no consumer in a storage account (what the data
+    /// plane's `PUT {queue}` does); returns false when it already exists.
+    pub fn create_queue(&mut self, account: &str, name: &str) -> Result<bool, super::WorldError> {
+        if self.queue(account, name).is_some() {
+            return Ok(false);
+        }
+        let acct = self
+            .storage_account(account)
+            .ok_or_else(|| super::WorldError::UnknownAccount(account.to_owned()))?;
+        let (acct_name, region) = (acct.name.clone(), acct.region.clone());
+        let now = self.now;
+        let mut q = QueueState::new(
+            (
+                &acct_name,
+                &name.to_ascii_lowercase(),
+                QueueKind::Storage,
+                &region,
+            ),
+            None,
+            (0.0, 0.0),
+            0,
+            now,
+        );
+        q.created = now;
+        self.queues.push(q);
+        Ok(true)
+    }
+
     /// The consumer's processing capacity (0 to 1) and failure rate at `t`.
-    pub(super) fn consumer_capacity(&self, app: usize, t: DateTime<Utc>) -> (f64, f64) {
+    pub(super) fn consumer_capacity(&self, app: Option<usize>, t: DateTime<Utc>) -> (f64, f64) {
+        let Some(app) = app else {
+            return (0.0, 0.0);
+        };
         let a = &self.apps[app];
         if *a.consumer_stopped.at(t) || self.region_out(&a.region, t) {
             return (0.0, 1.0);
@@ -300,7 +331,7 @@ mod tests {
     fn queue(depth: u64) -> QueueState {
         QueueState::new(
             ("acct", "q", QueueKind::Storage, "krc"),
-            0,
+            Some(0),
             (60.0, 120.0),
             depth,
             t(0),
