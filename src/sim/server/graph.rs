@@ -138,8 +138,12 @@ fn select(all: &[GraphResource], subscriptions: &[String], q: &Query) -> Vec<Gra
             if !has("kind") {
                 r.kind = None;
             }
-            r.properties = None;
-            r.tags = None;
+            if !has("properties") {
+                r.properties = None;
+            }
+            if !has("tags") {
+                r.tags = None;
+            }
         }
     }
     rows

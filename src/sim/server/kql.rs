@@ -14,6 +14,19 @@ pub const COLUMNS: &[&str] = &[
     "kind",
 ];
 
+/// The columns `project` may name: the above, plus the two object columns.
+pub const PROJECTABLE: &[&str] = &[
+    "id",
+    "name",
+    "type",
+    "location",
+    "resourceGroup",
+    "subscriptionId",
+    "kind",
+    "tags",
+    "properties",
+];
+
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -115,7 +128,11 @@ fn split_outside(s: &str, sep: &str) -> Vec<String> {
 }
 
 fn column(name: &str) -> Result<&'static str, String> {
-    COLUMNS
+    column_of(COLUMNS, name)
+}
+
+fn column_of(columns: &[&'static str], name: &str) -> Result<&'static str, String> {
+    columns
         .iter()
         .find(|c| c.eq_ignore_ascii_case(name.trim()))
         .copied()
@@ -123,7 +140,7 @@ fn column(name: &str) -> Result<&'static str, String> {
             format!(
                 "unknown column '{}' (the simulator knows {})",
                 name.trim(),
-                COLUMNS.join(", ")
+                columns.join(", ")
             )
         })
 }
@@ -208,7 +225,7 @@ pub fn parse(text: &str) -> Result<Query, String> {
             "project" => {
                 q.project = Some(
                     rest.split(',')
-                        .map(|c| column(c).map(str::to_owned))
+                        .map(|c| column_of(PROJECTABLE, c).map(str::to_owned))
                         .collect::<Result<_, _>>()?,
                 );
             }
