@@ -141,6 +141,12 @@ async fn api_version_is_required_and_checked_per_provider() {
         (status, code.as_str()),
         (StatusCode::NOT_FOUND, "ResourceGroupNotFound")
     );
+    assert_eq!(
+        sim.get(&sim.url("/_kudu/func-orders-prod-krc/api/nothing"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     let missing = sim.rg(KRC, "Microsoft.Web/sites/func-nope?api-version=2024-11-01");
     let (status, code, _) = error_code(sim.get(&missing).await).await;
     assert_eq!(

@@ -92,6 +92,10 @@ pub(crate) async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if uri.path().starts_with("/_") {
+        // A path under one of the non-ARM surfaces that none of their routes matched.
+        return (StatusCode::NOT_FOUND, "no such path on this surface").into_response();
+    }
     let req = ArmRequest::new(method, uri.path(), uri.query(), headers, body);
     let path = ArmPath::parse(&req.segments);
     let (mut resp, delay, seed, location, t) = {
