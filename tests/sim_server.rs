@@ -261,6 +261,12 @@ async fn health_turns_503_when_the_bad_release_is_swapped_in() {
         ("Unhealthy", Some("2026.04.04"))
     );
     assert_eq!(after.timestamp_utc.as_deref(), Some("2026-04-04T09:01:11Z"));
+    let r = sim.get(&health).await;
+    assert_eq!(
+        r.headers()["date"],
+        "Sat, 04 Apr 2026 09:01:11 GMT",
+        "dated in virtual time"
+    );
     let staging: AppHealthReport = json(
         sim.get(&sim.url("/_apps/func-orders-prod-krc-staging/api/health"))
             .await,

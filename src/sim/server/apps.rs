@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::Shared;
 use super::conventions::iso;
+use super::conventions::middleware::set_date;
 use crate::azure::wire::health::AppHealthReport;
 use crate::sim::world::{HealthStatus, World};
 
@@ -51,22 +52,24 @@ pub(crate) async fn serve(
     if !path.trim_end_matches('/').eq_ignore_ascii_case(wanted) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let h = w.health(app, slot, t);
+    let report = w.health(app, slot, t);
     let body = AppHealthReport {
-        status: h.status.as_str().to_owned(),
-        checks: h
+        status: report.status.as_str().to_owned(),
+        checks: report
             .checks
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.as_str().to_owned()))
             .collect(),
-        version: Some(h.version.clone()),
-        duration_ms: Some(h.duration_ms),
+        version: Some(report.version.clone()),
+        duration_ms: Some(report.duration_ms),
         timestamp_utc: Some(iso(t)),
     };
-    let status = if h.status == HealthStatus::Unhealthy {
+    let status = if report.status == HealthStatus::Unhealthy {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::OK
     };
-    (status, Json(body)).into_response()
+    let mut resp = (status, Json(body)).into_response();
+    set_date(&mut resp, t);
+    resp
 }

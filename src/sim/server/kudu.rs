@@ -61,10 +61,18 @@ fn records(sim: &Shared, host: &str) -> Result<Vec<DeployResult>, Fail> {
     Ok(results(&w, sim.base_url(), host, app, slot))
 }
 
+/// A Kudu JSON answer, dated in virtual time.
+fn answer<T: serde::Serialize>(sim: &Shared, body: &T) -> Response {
+    let mut r = Json(body).into_response();
+    let t = sim.world().now();
+    super::conventions::middleware::set_date(&mut r, t);
+    r
+}
+
 /// `GET /api/deployments`.
 pub(crate) async fn list(State(sim): State<Shared>, Path(host): Path<String>) -> Response {
     match records(&sim, &host) {
-        Ok(r) => Json(r).into_response(),
+        Ok(r) => answer(&sim, &r),
         Err(e) => e.into_response(),
     }
 }
@@ -73,7 +81,7 @@ pub(crate) async fn list(State(sim): State<Shared>, Path(host): Path<String>) ->
 pub(crate) async fn latest(State(sim): State<Shared>, Path(host): Path<String>) -> Response {
     match records(&sim, &host) {
         Ok(r) => match r.into_iter().next() {
-            Some(d) => Json(d).into_response(),
+            Some(d) => answer(&sim, &d),
             None => not_found("latest"),
         },
         Err(e) => e.into_response(),
@@ -87,7 +95,7 @@ pub(crate) async fn one(
 ) -> Response {
     match records(&sim, &host) {
         Ok(r) => match r.into_iter().find(|d| d.id.eq_ignore_ascii_case(&id)) {
-            Some(d) => Json(d).into_response(),
+            Some(d) => answer(&sim, &d),
             None => not_found(&id),
         },
         Err(e) => e.into_response(),

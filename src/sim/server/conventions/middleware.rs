@@ -238,6 +238,14 @@ pub fn add_arm_headers(
         ),
     );
     put("cache-control", "no-cache");
+    set_date(resp, t);
+}
+
+/// Sets the `Date` header to the virtual time (hyper would write the real one).
+pub fn set_date(resp: &mut Response, t: DateTime<Utc>) {
+    if let Ok(v) = HeaderValue::from_str(&super::rfc1123(t)) {
+        resp.headers_mut().insert(axum::http::header::DATE, v);
+    }
 }
 
 #[cfg(test)]
