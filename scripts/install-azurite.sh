@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs Azurite (the Azure Storage emulator) into ./node_modules for the queue tests
-# (tests/azurite_queues.rs). The version is pinned in package.json: 3.35.0 is the last release
-# whose engines field accepts node 20. Idempotent: a second run with the tree in place is quick.
+# (tests/azurite_queues.rs). The version is pinned in package.json (and the whole tree in
+# package-lock.json): 3.35.0 is the last release whose engines field accepts node 20.
+# Idempotent: a second run with the tree in place is quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,11 @@ if [ -x node_modules/.bin/azurite-queue ] \
     exit 0
 fi
 
-npm install --no-audit --no-fund --no-save azurite@3.35.0
+# package-lock.json pins every transitive package; `npm ci` installs exactly that tree.
+if [ -f package-lock.json ]; then
+    npm ci --no-audit --no-fund
+else
+    npm install --no-audit --no-fund azurite@3.35.0
+fi
 test -x node_modules/.bin/azurite-queue
 echo "install-azurite: installed $(node -p 'require("./node_modules/azurite/package.json").version')"

@@ -14,7 +14,7 @@ use super::auth::arm_scope;
 use super::error::{Error, Result};
 use super::pipeline::{self, RequireTls, RetryClass, Settings};
 use super::reply::RawReply;
-use super::wire::page::Page;
+use super::wire::Page;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::policies::Policy;
 use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;

@@ -5,6 +5,7 @@
 //! or tokens into an error: only the status, the service's own code and message, and a short
 //! excerpt of an unparseable response body.
 
+use super::wire::arm::ArmErrorDetail;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -66,25 +67,11 @@ pub enum Error {
         /// The terminal status as the service spelled it.
         status: String,
         /// The service's error, when the status body carried one.
-        error: Option<ErrorDetail>,
+        error: Option<ArmErrorDetail>,
     },
     /// The call (with its retries), or a long-running operation, ran past its deadline.
     #[error("timed out waiting for Azure")]
     Timeout,
-}
-
-/// An error object as ARM nests it: `{"code","message","target"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
-pub struct ErrorDetail {
-    /// The service's error code.
-    #[serde(default)]
-    pub code: String,
-    /// The service's message.
-    #[serde(default)]
-    pub message: String,
-    /// What the error is about, when named.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
 }
 
 impl Error {
@@ -122,16 +109,16 @@ fn retry_suffix(retry_after: Option<Duration>) -> String {
     })
 }
 
-fn lro_suffix(error: Option<&ErrorDetail>) -> String {
+fn lro_suffix(error: Option<&ArmErrorDetail>) -> String {
     error.map_or_else(String::new, |e| format!(": {}: {}", e.code, e.message))
 }
 
 /// ARM's error envelope, `{"error":{…}}`; some services answer with the inner object alone.
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum ArmErrorBody {
-    Wrapped { error: ErrorDetail },
-    Bare(ErrorDetail),
+enum AnyErrorBody {
+    Wrapped { error: ArmErrorDetail },
+    Bare(ArmErrorDetail),
 }
 
 /// Builds the error for an unsuccessful response.
@@ -170,16 +157,16 @@ pub fn from_response(
 }
 
 /// Parses ARM's JSON error body; `None` unless it carries a non-empty `code`.
-pub fn parse_arm_error(body: &[u8]) -> Option<ErrorDetail> {
-    let parsed: ArmErrorBody = serde_json::from_slice(body).ok()?;
+pub fn parse_arm_error(body: &[u8]) -> Option<ArmErrorDetail> {
+    let parsed: AnyErrorBody = serde_json::from_slice(body).ok()?;
     let detail = match parsed {
-        ArmErrorBody::Wrapped { error } | ArmErrorBody::Bare(error) => error,
+        AnyErrorBody::Wrapped { error } | AnyErrorBody::Bare(error) => error,
     };
     (!detail.code.is_empty()).then_some(detail)
 }
 
 /// Parses Storage's XML error body, `<Error><Code>…</Code><Message>…</Message></Error>`.
-pub fn parse_storage_error(body: &[u8]) -> Option<ErrorDetail> {
+pub fn parse_storage_error(body: &[u8]) -> Option<ArmErrorDetail> {
     let text = std::str::from_utf8(body).ok()?;
     let error = crate::azure::xml::element(text, "Error")?;
     let code = crate::azure::xml::element_text(error, "Code")?;
@@ -194,10 +181,11 @@ pub fn parse_storage_error(body: &[u8]) -> Option<ErrorDetail> {
         .unwrap_or_default()
         .trim()
         .to_string();
-    Some(ErrorDetail {
+    Some(ArmErrorDetail {
         code,
         message,
         target: None,
+        details: Vec::new(),
     })
 }
 
@@ -335,10 +323,11 @@ mod tests {
     fn lro_failure_names_the_code() {
         let err = Error::LroFailed {
             status: "Failed".into(),
-            error: Some(ErrorDetail {
+            error: Some(ArmErrorDetail {
                 code: "Conflict".into(),
                 message: "swap in progress".into(),
                 target: None,
+                details: Vec::new(),
             }),
         };
         assert_eq!(

@@ -8,9 +8,9 @@
 //! injectable clock for tests, and the same-origin check on status URLs.
 
 use super::client::AzureClient;
-use super::error::{Error, ErrorDetail, Result};
+use super::error::{Error, Result};
 use super::reply::RawReply;
-use serde::Deserialize;
+use super::wire::arm::OperationStatus;
 use std::time::Duration;
 
 /// Cadence and deadline of a wait.
@@ -90,14 +90,6 @@ impl LroClock for TokioClock {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StatusBody {
-    status: Option<String>,
-    error: Option<ErrorDetail>,
-    percent_complete: Option<f64>,
-}
-
 enum Poll {
     AsyncOperation(String),
     Location(String),
@@ -151,11 +143,8 @@ pub async fn wait_with_clock(
         let (status, percent, reply) = match &target {
             Poll::AsyncOperation(url) => {
                 let reply = client.get_arm_link(url, "Azure-AsyncOperation").await?;
-                let body: StatusBody = reply.json("operation status")?;
-                let status = body.status.ok_or_else(|| Error::Decode {
-                    what: "operation status".into(),
-                    detail: "no `status` field".into(),
-                })?;
+                let body: OperationStatus = reply.json("operation status")?;
+                let status = body.status;
                 match status.to_ascii_lowercase().as_str() {
                     "succeeded" => {
                         return Ok(LroOutcome {

@@ -25,7 +25,7 @@ pub mod xml;
 
 pub use auth::{CredentialKind, CredentialOptions, build_credential};
 pub use client::{AzureClient, ClientConfig, Method, RawAuth, RawOptions};
-pub use error::{Error, ErrorDetail, Result};
+pub use error::{Error, Result};
 pub use lro::{LroOptions, LroOutcome, LroProgress};
 pub use queues::{PeekedMessage, PutReceipt, QueueAuth, QueueClient};
 pub use redacted::Redacted;

@@ -94,6 +94,8 @@ pub struct EndpointsSection {
     pub kudu: Option<String>,
     /// Override of the app host template used for health probes; `{app}` is replaced.
     pub app_host: Option<String>,
+    /// Override of the Azure Monitor metrics data-plane endpoint template; `{region}` is replaced.
+    pub metrics: Option<String>,
 }
 
 /// `[[subscription]]`.

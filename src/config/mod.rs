@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod file;
+pub mod generate;
 mod resolve;
 mod validate;
 
@@ -71,6 +72,8 @@ pub struct Endpoints {
     pub kudu: String,
     /// App host template with `{app}`, for health probes.
     pub app_host: String,
+    /// Azure Monitor metrics data-plane template with `{region}` (the batch metrics API).
+    pub metrics: String,
 }
 
 /// A subscription.

@@ -130,13 +130,14 @@ pub(super) fn resolve(f: EstateFile) -> Estate {
 
 /// The well-known endpoints of each cloud, with the file's overrides on top.
 fn endpoints(e: &EndpointsSection) -> Endpoints {
-    let (arm, authority, queue, kudu, app_host) = match e.cloud {
+    let (arm, authority, queue, kudu, app_host, metrics) = match e.cloud {
         Cloud::Public | Cloud::Simulator => (
             "https://management.azure.com",
             "https://login.microsoftonline.com",
             "https://{account}.queue.core.windows.net",
             "https://{app}.scm.azurewebsites.net",
             "https://{app}.azurewebsites.net",
+            "https://{region}.metrics.monitor.azure.com",
         ),
         Cloud::China => (
             "https://management.chinacloudapi.cn",
@@ -144,6 +145,7 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
             "https://{account}.queue.core.chinacloudapi.cn",
             "https://{app}.scm.chinacloudsites.cn",
             "https://{app}.chinacloudsites.cn",
+            "https://{region}.metrics.monitor.azure.cn",
         ),
         Cloud::UsGov => (
             "https://management.usgovcloudapi.net",
@@ -151,6 +153,7 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
             "https://{account}.queue.core.usgovcloudapi.net",
             "https://{app}.scm.azurewebsites.us",
             "https://{app}.azurewebsites.us",
+            "https://{region}.metrics.monitor.azure.us",
         ),
     };
     let pick = |o: &Option<String>, d: &str| o.clone().unwrap_or_else(|| d.to_owned());
@@ -161,5 +164,6 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
         queue: pick(&e.queue, queue),
         kudu: pick(&e.kudu, kudu),
         app_host: pick(&e.app_host, app_host),
+        metrics: pick(&e.metrics, metrics),
     }
 }

@@ -1,0 +1,137 @@
+//! Kudu (SCM site) bodies: the deployment records of `/api/deployments`. Kudu speaks snake_case.
+
+use serde::{Deserialize, Serialize};
+
+/// Kudu's deployment status codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeployStatus {
+    /// Queued.
+    Pending,
+    /// Building.
+    Building,
+    /// Deploying.
+    Deploying,
+    /// Failed.
+    Failed,
+    /// Succeeded.
+    Success,
+    /// Completed (post-deployment steps done).
+    Complete,
+    /// A code this client does not know.
+    Unknown(i32),
+}
+
+impl DeployStatus {
+    /// From Kudu's integer.
+    pub fn from_code(code: i32) -> Self {
+        match code {
+            0 => Self::Pending,
+            1 => Self::Building,
+            2 => Self::Deploying,
+            3 => Self::Failed,
+            4 => Self::Success,
+            5 => Self::Complete,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// To Kudu's integer.
+    pub fn code(self) -> i32 {
+        match self {
+            Self::Pending => 0,
+            Self::Building => 1,
+            Self::Deploying => 2,
+            Self::Failed => 3,
+            Self::Success => 4,
+            Self::Complete => 5,
+            Self::Unknown(c) => c,
+        }
+    }
+
+    /// A word for the status.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Building => "building",
+            Self::Deploying => "deploying",
+            Self::Failed => "failed",
+            Self::Success => "success",
+            Self::Complete => "complete",
+            Self::Unknown(_) => "unknown",
+        }
+    }
+
+    /// Whether the deployment is still running.
+    pub fn in_progress(self) -> bool {
+        matches!(self, Self::Pending | Self::Building | Self::Deploying)
+    }
+}
+
+/// One Kudu deployment record (`DeployResult`).
+// Kudu's own shape has these flags; the wire type mirrors it.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+pub struct DeployResult {
+    /// Deployment id.
+    pub id: String,
+    /// Status code (see [`DeployStatus`]).
+    pub status: i32,
+    /// Status text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_text: Option<String>,
+    /// Author e-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_email: Option<String>,
+    /// Author.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Deployer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployer: Option<String>,
+    /// Message (the release version for warroom's estates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Progress text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<String>,
+    /// When Kudu received it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_time: Option<String>,
+    /// Start time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// End time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// End of the last successful deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_success_end_time: Option<String>,
+    /// Whether it completed.
+    #[serde(default)]
+    pub complete: bool,
+    /// Whether it is the active deployment.
+    #[serde(default)]
+    pub active: bool,
+    /// Whether it is temporary.
+    #[serde(default)]
+    pub is_temp: bool,
+    /// Whether it is read-only.
+    #[serde(default)]
+    pub is_readonly: bool,
+    /// Its URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Its log URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_url: Option<String>,
+    /// The site's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+}
+
+impl DeployResult {
+    /// The typed status.
+    pub fn deploy_status(&self) -> DeployStatus {
+        DeployStatus::from_code(self.status)
+    }
+}

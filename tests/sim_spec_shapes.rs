@@ -1,0 +1,618 @@
+//! The simulator's response bodies against Microsoft's own examples in `../shared/azure-specs/`
+//! (read at run time, never copied): for each operation both cover, every field path in our body
+//! must appear in the example, or be declared by the provider's spec file under a parent that is
+//! itself accepted; and the key fields the example has must be in ours.
+//!
+//! The folder sits beside the clone (`$CARGO_MANIFEST_DIR/../shared/azure-specs`, or
+//! `$AZURE_SPECS_DIR`); without it the test prints `SKIPPED: azure-specs folder absent`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::TimeDelta;
+use serde_json::Value;
+use warroom::config::Estate;
+use warroom::sim::{Scenario, SimClock, SimHandle, SimOptions, SimServer};
+
+const SUB: &str = "8f3c2a71-5d04-4e6b-9a1f-0c7e2b9d4a10";
+
+fn specs_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("AZURE_SPECS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/azure-specs"));
+    dir.join("specification").is_dir().then_some(dir)
+}
+
+fn read(dir: &Path, rel: &str) -> Value {
+    let path = dir.join("specification").join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Field paths of a JSON value: `a.b`, arrays as `[]`, the keys of map-valued fields as `{}`.
+fn paths(v: &Value, prefix: &str, maps: &[&str], out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(o) => {
+            let is_map = maps.contains(&prefix) || prefix.ends_with("tags") || prefix == "tags";
+            for (k, child) in o {
+                let key = if is_map { "{}" } else { k.as_str() };
+                let p = if prefix.is_empty() {
+                    key.to_owned()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                out.insert(p.clone());
+                paths(child, &p, maps, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                paths(item, &format!("{prefix}[]"), maps, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What a spec file declares: every property name, and those declared through a `$ref` into a
+/// file the reference set does not hold (their contents cannot be checked here).
+#[derive(Default)]
+struct SpecIndex {
+    names: BTreeSet<String>,
+    external: BTreeSet<String>,
+}
+
+fn index(v: &Value, idx: &mut SpecIndex) {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::Object(props)) = o.get("properties") {
+                for (name, decl) in props {
+                    idx.names.insert(name.clone());
+                    let r = decl.get("$ref").or_else(|| decl.pointer("/items/$ref"));
+                    if r.and_then(Value::as_str)
+                        .is_some_and(|r| r.contains(".json#"))
+                    {
+                        idx.external.insert(name.clone());
+                    }
+                }
+            }
+            o.values().for_each(|c| index(c, idx));
+        }
+        Value::Array(a) => a.iter().for_each(|c| index(c, idx)),
+        _ => {}
+    }
+}
+
+/// One operation to compare.
+struct Op<'a> {
+    /// Example file under `specification/`.
+    example: &'a str,
+    /// The spec file that defines the operation, when the reference set has it.
+    spec: Option<&'a str>,
+    /// Fields whose definitions are not in the reference set, each with the reason it is known.
+    known_elsewhere: &'a [(&'a str, &'a str)],
+    /// Map-valued paths (their keys are data).
+    maps: &'a [&'a str],
+    /// Paths the example has that ours must have.
+    key_fields: &'a [&'a str],
+}
+
+fn split(path: &str) -> Option<(&str, &str)> {
+    let trimmed = path.trim_end_matches("[]");
+    trimmed.rsplit_once('.').or(Some(("", trimmed)))
+}
+
+fn accepted(path: &str, example: &BTreeSet<String>, spec: &SpecIndex, op: &Op<'_>) -> bool {
+    let path = path.trim_end_matches("[]");
+    if path.is_empty() || example.contains(path) {
+        return true;
+    }
+    let Some((parent, name)) = split(path) else {
+        return false;
+    };
+    let name = name.trim_end_matches("[]");
+    if op.known_elsewhere.iter().any(|(f, _)| *f == name) {
+        return accepted(parent, example, spec, op);
+    }
+    let ancestors_external = {
+        let mut p = parent;
+        let mut found = false;
+        while let Some((up, n)) = split(p) {
+            if spec.external.contains(n.trim_end_matches("[]"))
+                || op.known_elsewhere.iter().any(|(f, _)| *f == n)
+            {
+                found = accepted(p, example, spec, op);
+                break;
+            }
+            if up.is_empty() && p == n {
+                break;
+            }
+            p = up;
+        }
+        found
+    };
+    ancestors_external
+        || ((name == "{}" || spec.names.contains(name)) && accepted(parent, example, spec, op))
+}
+
+fn compare(dir: &Path, op: &Op<'_>, ours: &Value) -> Vec<String> {
+    let example = read(dir, op.example);
+    let body = example
+        .pointer("/responses/200/body")
+        .unwrap_or_else(|| panic!("{}: no 200 body", op.example));
+    let mut theirs = BTreeSet::new();
+    paths(body, "", op.maps, &mut theirs);
+    let mut mine = BTreeSet::new();
+    paths(ours, "", op.maps, &mut mine);
+    let mut spec = SpecIndex::default();
+    if let Some(s) = op.spec {
+        index(&read(dir, s), &mut spec);
+    }
+    let mut problems: Vec<String> = mine
+        .iter()
+        .filter(|p| !accepted(p, &theirs, &spec, op))
+        .map(|p| {
+            format!(
+                "{}: our field {p} is neither in the example nor declared by the spec",
+                op.example
+            )
+        })
+        .collect();
+    for k in op.key_fields {
+        assert!(
+            theirs.contains(*k),
+            "{}: key field {k} is not in the example itself",
+            op.example
+        );
+        if !mine.contains(*k) {
+            problems.push(format!(
+                "{}: the example's key field {k} is missing from ours",
+                op.example
+            ));
+        }
+    }
+    problems
+}
+
+async fn start(scenario: &str, at: TimeDelta) -> SimHandle {
+    let scenario = Scenario::builtin(scenario).expect("scenario");
+    let clock = SimClock::manual(scenario.start + at);
+    SimServer::start(Estate::demo(), scenario, clock, SimOptions::default())
+        .await
+        .expect("server")
+}
+
+async fn fetch(h: &SimHandle, method: &str, path: &str, body: Option<&Value>) -> Value {
+    let url = format!("{}{path}", h.base_url());
+    let http = reqwest::Client::new();
+    let req = match method {
+        "POST" => http.post(&url).json(body.unwrap_or(&Value::Null)),
+        _ => http.get(&url),
+    };
+    let r = req.send().await.expect("request");
+    let status = r.status();
+    let text = r.text().await.expect("body");
+    assert!(status.is_success(), "{path}: {status} {text}");
+    serde_json::from_str(&text).expect("JSON body")
+}
+
+const WEB: &str = "web/resource-manager/Microsoft.Web/stable/2024-11-01/examples";
+const SITE_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "type",
+    "kind",
+    "location",
+    "properties.state",
+    "properties.hostNames",
+    "properties.enabled",
+    "properties.enabledHostNames",
+    "properties.availabilityState",
+    "properties.usageState",
+    "properties.hostNameSslStates",
+    "properties.hostNameSslStates[].name",
+    "properties.hostNameSslStates[].hostType",
+    "properties.serverFarmId",
+    "properties.defaultHostName",
+    "properties.resourceGroup",
+    "properties.lastModifiedTimeUtc",
+    "properties.httpsOnly",
+    "properties.sku",
+];
+/// App Service's `SiteProperties.slotSwapStatus` (`SlotSwapStatus`: timestampUtc, sourceSlotName,
+/// destinationSlotName) is defined in Microsoft.Web's CommonDefinitions.json, which the reference
+/// set does not include (AZURE-API.md section 5 lists it; seed 000's swap output shows the shape).
+const SWAP_STATUS: &[(&str, &str)] = &[(
+    "slotSwapStatus",
+    "SiteProperties.slotSwapStatus, Microsoft.Web CommonDefinitions.json",
+)];
+
+/// The slots list example omits `sku`, which GetWebApp.json and GetWebAppSlot.json both show.
+const SLOT_LIST_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "slotSwapStatus",
+        "SiteProperties.slotSwapStatus, Microsoft.Web CommonDefinitions.json",
+    ),
+    (
+        "sku",
+        "SiteProperties.sku, in GetWebApp.json and GetWebAppSlot.json",
+    ),
+];
+
+#[tokio::test]
+async fn bodies_match_microsofts_examples() {
+    let Some(dir) = specs_dir() else {
+        println!("SKIPPED: azure-specs folder absent");
+        return;
+    };
+    let krc = format!("/subscriptions/{SUB}/resourceGroups/rg-functions-prod-krc/providers");
+    let jpe = format!("/subscriptions/{SUB}/resourceGroups/rg-functions-prod-jpe/providers");
+    let site = format!("{krc}/Microsoft.Web/sites/func-orders-prod-krc");
+    let h = start("bad-release", TimeDelta::minutes(5)).await;
+    let mut problems = Vec::new();
+
+    let mut check = |op: &Op<'_>, ours: &Value| problems.extend(compare(&dir, op, ours));
+
+    let get_web_app = Op {
+        example: "web/resource-manager/Microsoft.Web/stable/2024-11-01/examples/GetWebApp.json",
+        spec: None,
+        known_elsewhere: SWAP_STATUS,
+        maps: &[],
+        key_fields: SITE_KEYS,
+    };
+    check(
+        &get_web_app,
+        &fetch(&h, "GET", &format!("{site}?api-version=2024-11-01"), None).await,
+    );
+    // The list example's slots carry no `sku`; the single-slot example (GetWebAppSlot.json) does.
+    let slot_fields: Vec<&str> = SITE_KEYS
+        .iter()
+        .copied()
+        .filter(|k| *k != "properties.sku")
+        .collect();
+    let slot_keys: Vec<String> = slot_fields.iter().map(|k| format!("value[].{k}")).collect();
+    let slot_keys: Vec<&str> = slot_keys.iter().map(String::as_str).collect();
+    let list_slots = Op {
+        example: "web/resource-manager/Microsoft.Web/stable/2024-11-01/examples/ListWebAppSlots.json",
+        spec: None,
+        known_elsewhere: SLOT_LIST_ELSEWHERE,
+        maps: &[],
+        key_fields: &slot_keys,
+    };
+    check(
+        &list_slots,
+        &fetch(
+            &h,
+            "GET",
+            &format!("{site}/slots?api-version=2024-11-01"),
+            None,
+        )
+        .await,
+    );
+    let get_slot = Op {
+        example: "web/resource-manager/Microsoft.Web/stable/2024-11-01/examples/GetWebAppSlot.json",
+        spec: None,
+        known_elsewhere: SWAP_STATUS,
+        maps: &[],
+        key_fields: SITE_KEYS,
+    };
+    check(
+        &get_slot,
+        &fetch(
+            &h,
+            "GET",
+            &format!("{site}/slots/staging?api-version=2024-11-01"),
+            None,
+        )
+        .await,
+    );
+    let settings_example = format!("{WEB}/ListAppSettings.json");
+    let settings = Op {
+        example: &settings_example,
+        spec: None,
+        known_elsewhere: &[],
+        maps: &["properties"],
+        key_fields: &["id", "name", "type", "properties", "properties.{}"],
+    };
+    check(
+        &settings,
+        &fetch(
+            &h,
+            "POST",
+            &format!("{site}/config/appsettings/list?api-version=2024-11-01"),
+            None,
+        )
+        .await,
+    );
+
+    let tm_spec = Some(
+        "trafficmanager/resource-manager/Microsoft.Network/TrafficManager/stable/2022-04-01/trafficmanager.json",
+    );
+    let profile = Op {
+        example: "trafficmanager/resource-manager/Microsoft.Network/stable/2022-04-01/examples/Profile-GET-WithEndpoints.json",
+        spec: tm_spec,
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "id",
+            "name",
+            "type",
+            "location",
+            "properties.profileStatus",
+            "properties.trafficRoutingMethod",
+            "properties.dnsConfig.ttl",
+            "properties.dnsConfig.fqdn",
+            "properties.monitorConfig.profileMonitorStatus",
+            "properties.monitorConfig.path",
+            "properties.monitorConfig.intervalInSeconds",
+            "properties.monitorConfig.toleratedNumberOfFailures",
+            "properties.endpoints[].name",
+            "properties.endpoints[].properties.endpointStatus",
+            "properties.endpoints[].properties.endpointMonitorStatus",
+            "properties.endpoints[].properties.priority",
+            "properties.endpoints[].properties.target",
+        ],
+    };
+    check(&profile, &fetch(&h, "GET", &format!("{krc}/Microsoft.Network/trafficmanagerprofiles/tm-functions-prod?api-version=2022-04-01"), None).await);
+    let endpoint = Op {
+        example: "trafficmanager/resource-manager/Microsoft.Network/stable/2022-04-01/examples/Endpoint-GET-External-WithLocation.json",
+        spec: tm_spec,
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "id",
+            "name",
+            "type",
+            "properties.endpointStatus",
+            "properties.endpointMonitorStatus",
+            "properties.priority",
+            "properties.endpointLocation",
+        ],
+    };
+    check(&endpoint, &fetch(&h, "GET", &format!("{krc}/Microsoft.Network/trafficmanagerprofiles/tm-functions-prod/AzureEndpoints/primary-endpoint?api-version=2022-04-01"), None).await);
+
+    let afd_spec = Some("cdn/resource-manager/Microsoft.Cdn/Cdn/stable/2025-04-15/afdx.json");
+    let group =
+        format!("{krc}/Microsoft.Cdn/profiles/afd-functions-prod/originGroups/functions-origins");
+    let origins = Op {
+        example: "cdn/resource-manager/Microsoft.Cdn/Cdn/stable/2025-04-15/examples/AFDOrigins_ListByOriginGroup.json",
+        spec: afd_spec,
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "value[].id",
+            "value[].name",
+            "value[].type",
+            "value[].properties.hostName",
+            "value[].properties.enabledState",
+            "value[].properties.priority",
+            "value[].properties.weight",
+            "value[].properties.originHostHeader",
+        ],
+    };
+    check(
+        &origins,
+        &fetch(
+            &h,
+            "GET",
+            &format!("{group}/origins?api-version=2025-04-15"),
+            None,
+        )
+        .await,
+    );
+    let origin_group = Op {
+        example: "cdn/resource-manager/Microsoft.Cdn/Cdn/stable/2025-04-15/examples/AFDOriginGroups_Get.json",
+        spec: afd_spec,
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "id",
+            "name",
+            "type",
+            "properties.healthProbeSettings.probePath",
+            "properties.healthProbeSettings.probeIntervalInSeconds",
+            "properties.loadBalancingSettings.sampleSize",
+            "properties.loadBalancingSettings.successfulSamplesRequired",
+        ],
+    };
+    check(
+        &origin_group,
+        &fetch(&h, "GET", &format!("{group}?api-version=2025-04-15"), None).await,
+    );
+
+    let rh = Op {
+        example: "resourcehealth/resource-manager/Microsoft.ResourceHealth/ResourceHealth/stable/2024-02-01/examples/AvailabilityStatus_GetByResource.json",
+        spec: Some(
+            "resourcehealth/resource-manager/Microsoft.ResourceHealth/ResourceHealth/stable/2024-02-01/ResourceHealth.json",
+        ),
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "id",
+            "name",
+            "type",
+            "location",
+            "properties.availabilityState",
+            "properties.summary",
+            "properties.reasonChronicity",
+            "properties.occuredTime",
+            "properties.reportedTime",
+        ],
+    };
+    let rh_path = format!(
+        "{site}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version=2024-02-01"
+    );
+    check(&rh, &fetch(&h, "GET", &rh_path, None).await);
+    let outage = start("region-outage", TimeDelta::minutes(3)).await;
+    check(&rh, &fetch(&outage, "GET", &rh_path, None).await);
+
+    let metric = Op {
+        example: "monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetric.json",
+        spec: Some(
+            "monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/metrics_API.json",
+        ),
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "timespan",
+            "interval",
+            "value[].id",
+            "value[].name.value",
+            "value[].unit",
+            "value[].timeseries[].data[].timeStamp",
+            "value[].timeseries[].data[].average",
+            "value[].timeseries[].data[].maximum",
+        ],
+    };
+    let metrics_path = format!(
+        "{site}/providers/Microsoft.Insights/metrics?api-version=2024-02-01&metricnames=Requests,Http5xx,HttpResponseTime\
+         &aggregation=average,minimum,maximum,total,count&interval=PT1M&timespan=2026-04-04T08:58:00Z/2026-04-04T09:04:00Z"
+    );
+    check(&metric, &fetch(&h, "GET", &metrics_path, None).await);
+
+    let storage = Op {
+        example: "storage/resource-manager/Microsoft.Storage/stable/2025-01-01/examples/StorageAccountGetPropertiesGeoReplicationStatscanFailoverTrue.json",
+        spec: None,
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "id",
+            "name",
+            "type",
+            "location",
+            "kind",
+            "sku.name",
+            "properties.primaryLocation",
+            "properties.secondaryLocation",
+            "properties.statusOfPrimary",
+            "properties.statusOfSecondary",
+            "properties.geoReplicationStats.status",
+            "properties.geoReplicationStats.lastSyncTime",
+            "properties.geoReplicationStats.canFailover",
+        ],
+    };
+    check(&storage, &fetch(&h, "GET", &format!("{krc}/Microsoft.Storage/storageAccounts/stworkflowprod?api-version=2025-01-01&$expand=geoReplicationStats"), None).await);
+
+    let sb_queue = Op {
+        example: "servicebus/resource-manager/Microsoft.ServiceBus/stable/2024-01-01/examples/Queues/SBQueueGet.json",
+        spec: Some(
+            "servicebus/resource-manager/Microsoft.ServiceBus/ServiceBus/stable/2024-01-01/Queue.json",
+        ),
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "id",
+            "name",
+            "type",
+            "properties.messageCount",
+            "properties.status",
+            "properties.accessedAt",
+        ],
+    };
+    check(&sb_queue, &fetch(&h, "GET", &format!("{krc}/Microsoft.ServiceBus/namespaces/sb-functions-prod-krc/queues/payments?api-version=2024-01-01"), None).await);
+    let alias_keys: &[&str] = &[
+        "id",
+        "name",
+        "type",
+        "properties.role",
+        "properties.partnerNamespace",
+        "properties.pendingReplicationOperationsCount",
+        "properties.provisioningState",
+    ];
+    let sb_alias = Op {
+        example: "servicebus/resource-manager/Microsoft.ServiceBus/stable/2024-01-01/examples/disasterRecoveryConfigs/SBAliasGet.json",
+        spec: Some(
+            "servicebus/resource-manager/Microsoft.ServiceBus/ServiceBus/stable/2024-01-01/DisasterRecoveryConfig.json",
+        ),
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: alias_keys,
+    };
+    check(&sb_alias, &fetch(&h, "GET", &format!("{jpe}/Microsoft.ServiceBus/namespaces/sb-functions-prod-jpe/disasterRecoveryConfigs/sb-functions-prod?api-version=2024-01-01"), None).await);
+    let eh_alias = Op {
+        example: "eventhub/resource-manager/Microsoft.EventHub/stable/2024-01-01/examples/disasterRecoveryConfigs/EHAliasGet.json",
+        spec: Some(
+            "eventhub/resource-manager/Microsoft.EventHub/stable/2024-01-01/disasterRecoveryConfigs.json",
+        ),
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: alias_keys,
+    };
+    check(&eh_alias, &fetch(&h, "GET", &format!("{krc}/Microsoft.EventHub/namespaces/evhns-functions-prod-krc/disasterRecoveryConfigs/evh-functions-prod?api-version=2024-01-01"), None).await);
+
+    // Resource Graph: send the example's own request and compare the answer.
+    let graph = Op {
+        example: "resourcegraph/resource-manager/Microsoft.ResourceGraph/ResourceGraph/stable/2024-04-01/examples/ResourcesBasicQuery.json",
+        spec: Some(
+            "resourcegraph/resource-manager/Microsoft.ResourceGraph/ResourceGraph/stable/2024-04-01/resourcegraph.json",
+        ),
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "totalRecords",
+            "count",
+            "resultTruncated",
+            "data[].id",
+            "data[].name",
+            "data[].type",
+            "data[].location",
+            "data[].tags",
+            "facets",
+        ],
+    };
+    let mut request = read(&dir, graph.example)
+        .pointer("/parameters/query")
+        .cloned()
+        .expect("the example's request");
+    request["subscriptions"] = Value::Array(vec![Value::String(SUB.to_owned())]);
+    let answer = fetch(
+        &h,
+        "POST",
+        "/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01",
+        Some(&request),
+    )
+    .await;
+    assert_eq!(answer["count"], 3, "the example's `limit 3`");
+    check(&graph, &answer);
+
+    assert!(
+        problems.is_empty(),
+        "shape differences:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_comparison_catches_unknown_fields_and_missing_key_fields() {
+    let Some(dir) = specs_dir() else {
+        println!("SKIPPED: azure-specs folder absent");
+        return;
+    };
+    let op = Op {
+        example: "eventhub/resource-manager/Microsoft.EventHub/stable/2024-01-01/examples/disasterRecoveryConfigs/EHAliasGet.json",
+        spec: Some(
+            "eventhub/resource-manager/Microsoft.EventHub/stable/2024-01-01/disasterRecoveryConfigs.json",
+        ),
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &["properties.role"],
+    };
+    let good = serde_json::json!({"id": "x", "name": "a", "type": "t", "properties": {"role": "Primary", "alternateName": "b"}});
+    assert!(
+        compare(&dir, &op, &good).is_empty(),
+        "alternateName is declared by the spec"
+    );
+    let bad =
+        serde_json::json!({"id": "x", "properties": {"rolle": "Primary", "role2": {"nested": 1}}});
+    let problems = compare(&dir, &op, &bad);
+    assert!(
+        problems.iter().any(|p| p.contains("properties.rolle")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("key field properties.role is missing")),
+        "{problems:?}"
+    );
+}
