@@ -18,7 +18,7 @@ use super::wire::Page;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::policies::Policy;
 use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
-use azure_core::http::{Pipeline, Request};
+use azure_core::http::{Pipeline, Request, Transport};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashSet;
@@ -53,6 +53,8 @@ pub struct ClientConfig {
     pub retry_initial_delay: Duration,
     /// The longest `Retry-After` on a 429 worth waiting for; longer gives [`Error::Throttled`].
     pub max_retry_after: Duration,
+    /// Replaces the reqwest transport (a proxy-aware client, or a test double).
+    pub transport: Option<Transport>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -80,6 +82,7 @@ impl ClientConfig {
             max_retries: s.max_retries,
             retry_initial_delay: s.retry_initial_delay,
             max_retry_after: s.max_retry_after,
+            transport: None,
         }
     }
 
@@ -123,7 +126,7 @@ pub struct RawOptions {
 struct Inner {
     arm_base: Url,
     settings: Settings,
-    http: reqwest::Client,
+    transport: Transport,
     arm_reads: Pipeline,
     arm_writes: Pipeline,
     arm_once: Pipeline,
@@ -149,7 +152,10 @@ impl AzureClient {
     /// Builds the client and its pipelines.
     pub fn new(config: ClientConfig) -> Result<Self> {
         let settings = config.settings();
-        let http = pipeline::http_client(&settings)?;
+        let transport = match config.transport {
+            Some(transport) => transport,
+            None => pipeline::http_transport(&settings)?,
+        };
         // One bearer policy shared by every ARM pipeline, so they share its token cache.
         let auth: Vec<Arc<dyn Policy>> = match &config.credential {
             Some(credential) => {
@@ -168,7 +174,7 @@ impl AzureClient {
             None => Vec::new(),
         };
         let build = |retry, auth: &Vec<Arc<dyn Policy>>| {
-            pipeline::build(&settings, &http, retry, auth.clone())
+            pipeline::build(&settings, &transport, retry, auth.clone())
         };
         let inner = Inner {
             arm_reads: build(RetryClass::Reads, &auth),
@@ -178,7 +184,7 @@ impl AzureClient {
             anon_once: build(RetryClass::None, &Vec::new()),
             arm_base: config.arm_base,
             settings,
-            http,
+            transport,
         };
         Ok(Self {
             inner: Arc::new(inner),
@@ -194,8 +200,8 @@ impl AzureClient {
         &self.inner.settings
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
     }
 
     /// The URL for an ARM path (which may carry its own query, such as `$filter`) with

@@ -73,9 +73,9 @@ pub enum RetryClass {
     None,
 }
 
-/// Builds the reqwest client every pipeline of one Azure client shares (one connection pool).
-pub fn http_client(settings: &Settings) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+/// Builds the reqwest transport every pipeline of one Azure client shares (one connection pool).
+pub fn http_transport(settings: &Settings) -> Result<Transport> {
+    let client = reqwest::Client::builder()
         .connect_timeout(settings.connect_timeout)
         .timeout(settings.try_timeout)
         .redirect(reqwest::redirect::Policy::none())
@@ -85,18 +85,19 @@ pub fn http_client(settings: &Settings) -> Result<reqwest::Client> {
                 "could not build the HTTP client: {}",
                 describe_transport(&e)
             ))
-        })
+        })?;
+    Ok(Transport::new(Arc::new(client)))
 }
 
 fn time_duration(d: Duration) -> azure_core::time::Duration {
     azure_core::time::Duration::milliseconds(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// Assembles a pipeline: `auth` (already including [`RequireTls`] where a token is sent) and
-/// `extra` run on every attempt, before the throttle cap and the request log.
+/// Assembles a pipeline over `transport`: `auth` (already including [`RequireTls`] where a
+/// token is sent) runs on every attempt, before the throttle cap and the request log.
 pub fn build(
     settings: &Settings,
-    http: &reqwest::Client,
+    transport: &Transport,
     retry: RetryClass,
     auth: Vec<Arc<dyn Policy>>,
 ) -> Pipeline {
@@ -123,7 +124,7 @@ pub fn build(
     per_try.push(Arc::new(RequestLog));
     let options = ClientOptions {
         retry: retry_options,
-        transport: Some(Transport::new(Arc::new(http.clone()))),
+        transport: Some(transport.clone()),
         ..ClientOptions::default()
     };
     Pipeline::new(

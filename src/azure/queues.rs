@@ -17,7 +17,7 @@ use super::xml;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::policies::Policy;
 use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
-use azure_core::http::{Method, Pipeline, Request};
+use azure_core::http::{Method, Pipeline, Request, Transport};
 use chrono::{DateTime, Utc};
 use std::fmt;
 use std::sync::Arc;
@@ -96,7 +96,7 @@ impl fmt::Debug for QueueClient {
 impl AzureClient {
     /// A queue client sharing this client's connections, timeouts and retry limits.
     pub fn queues(&self, auth: QueueAuth) -> Result<QueueClient> {
-        QueueClient::build(auth, self.settings(), self.http())
+        QueueClient::build(auth, self.settings(), self.transport())
     }
 }
 
@@ -104,11 +104,11 @@ impl QueueClient {
     /// A standalone queue client with default timeouts and retries.
     pub fn new(auth: QueueAuth) -> Result<Self> {
         let settings = Settings::default();
-        let http = pipeline::http_client(&settings)?;
-        Self::build(auth, &settings, &http)
+        let transport = pipeline::http_transport(&settings)?;
+        Self::build(auth, &settings, &transport)
     }
 
-    fn build(auth: QueueAuth, settings: &Settings, http: &reqwest::Client) -> Result<Self> {
+    fn build(auth: QueueAuth, settings: &Settings, transport: &Transport) -> Result<Self> {
         let policies: Vec<Arc<dyn Policy>> = match auth {
             QueueAuth::None => Vec::new(),
             QueueAuth::Bearer(credential) => vec![
@@ -123,9 +123,9 @@ impl QueueClient {
             }
         };
         Ok(Self {
-            reads: pipeline::build(settings, http, RetryClass::Reads, policies.clone()),
+            reads: pipeline::build(settings, transport, RetryClass::Reads, policies.clone()),
             // A retried put after a 500 could enqueue twice; writes retry only 429/503.
-            writes: pipeline::build(settings, http, RetryClass::Writes, policies),
+            writes: pipeline::build(settings, transport, RetryClass::Writes, policies),
             timeout: settings.timeout,
         })
     }
