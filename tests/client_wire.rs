@@ -663,3 +663,75 @@ async fn lro_without_operation_headers_is_already_done() {
         .expect("done");
     assert_eq!(outcome.polls, 0);
 }
+
+/// A tracing writer into a shared buffer.
+#[derive(Clone, Default)]
+struct LogBuf(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuf {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_attempt_is_logged_without_query_headers_or_bodies() {
+    let logs = LogBuf::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (fake, base) = start().await;
+    fake.on(
+        "/subscriptions/s/config/appsettings/list",
+        vec![
+            reply_with(429, &[("retry-after", "0")], ""),
+            reply(200, r#"{"properties":{"DB_PASSWORD":"hunter2"}}"#),
+        ],
+    );
+    let _: serde_json::Value = client(&base)
+        .post_json(
+            "/subscriptions/s/config/appsettings/list?sig=topsecret",
+            API,
+            &serde_json::json!({"body":"request-body-value"}),
+        )
+        .await
+        .expect("ok after a retry");
+    let text = String::from_utf8(logs.0.lock().expect("lock").clone()).expect("utf8");
+    let ours: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("azure request"))
+        .collect();
+    assert_eq!(ours.len(), 2, "{text}");
+    assert!(
+        ours[0].contains("status=429") && ours[0].contains("attempt=1"),
+        "{}",
+        ours[0]
+    );
+    assert!(
+        ours[1].contains("status=200") && ours[1].contains("attempt=2"),
+        "{}",
+        ours[1]
+    );
+    assert!(
+        ours[1].contains("path=/subscriptions/s/config/appsettings/list"),
+        "{}",
+        ours[1]
+    );
+    assert!(
+        ours[1].contains("method=POST") && ours[1].contains("duration_ms="),
+        "{}",
+        ours[1]
+    );
+    for secret in ["topsecret", "hunter2", "request-body-value"] {
+        assert!(!text.contains(secret), "{secret} leaked into logs:\n{text}");
+    }
+}

@@ -70,8 +70,9 @@ async fn a_failing_az_reports_why() {
     assert!(err.to_string().contains("az login"), "{err}");
 }
 
-/// What the capturing transport saw of one request: URL, `Authorization`, `x-ms-version`.
-type Seen = (String, Option<String>, Option<String>);
+/// What the capturing transport saw of one request: URL, `Authorization`, `x-ms-version`, and
+/// whether `x-ms-date` was present.
+type Seen = (String, Option<String>, Option<String>, bool);
 
 /// A transport that answers 200 `{}` and records each request's URL and headers.
 #[derive(Debug, Default)]
@@ -95,6 +96,7 @@ impl Policy for Capture {
             request.url().to_string(),
             header("authorization"),
             header("x-ms-version"),
+            header("x-ms-date").is_some(),
         ));
         let mut headers = azure_core::http::headers::Headers::new();
         headers.insert("x-ms-approximate-messages-count", "5");
@@ -139,9 +141,10 @@ async fn the_token_goes_on_arm_and_storage_requests_and_is_fetched_once_per_scop
     assert!(az_last_args(&dir.0).ends_with("--scope https://storage.azure.com/.default"));
 
     let seen = capture.0.lock().expect("lock").clone();
+    assert!(seen[2].3, "x-ms-date sent");
     assert_eq!(seen.len(), 3);
     let bearer = format!("Bearer {CLI_TOKEN}");
-    for (url, auth, _) in &seen {
+    for (url, auth, _, _) in &seen {
         assert_eq!(auth.as_deref(), Some(bearer.as_str()), "{url}");
     }
     assert_eq!(
@@ -166,4 +169,30 @@ async fn bearer_queues_refuse_plain_http() {
         .expect_err("refused");
     assert!(matches!(err, Error::Auth(_)), "{err:?}");
     assert_eq!(az_calls(&dir.0), 0, "no token was even fetched");
+}
+
+#[tokio::test]
+async fn a_credential_failure_is_a_typed_auth_error_on_a_call() {
+    let dir = TempDir::new("az-call-fail");
+    write_fake_az(&dir.0, Some("Please run 'az login' to setup account."));
+    let cred = build_credential(CredentialKind::AzureCli, &options_with_fake_az(&dir.0))
+        .expect("build")
+        .expect("a credential");
+    let capture = Arc::new(Capture::default());
+    let mut config = ClientConfig::new(Url::parse("https://management.azure.com").expect("url"))
+        .with_credential(Some(cred));
+    config.transport = Some(Transport::with_policy(capture.clone()));
+    let err = AzureClient::new(config)
+        .expect("client")
+        .get_json::<serde_json::Value>("/subscriptions", "2022-12-01")
+        .await
+        .expect_err("no token");
+    assert!(
+        matches!(err, Error::Auth(ref m) if m.contains("az login")),
+        "{err:?}"
+    );
+    assert!(
+        capture.0.lock().expect("lock").is_empty(),
+        "nothing sent without a token"
+    );
 }

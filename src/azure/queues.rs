@@ -12,7 +12,7 @@ use super::error::{Error, Result};
 use super::pipeline::{self, RequireTls, RetryClass, Settings};
 use super::redacted::Redacted;
 use super::reply::RawReply;
-use super::shared_key::{SharedKey, SharedKeyPolicy};
+use super::shared_key::{SharedKey, SharedKeyPolicy, http_date};
 use super::xml;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::policies::Policy;
@@ -137,6 +137,8 @@ impl QueueClient {
         };
         let mut request = Request::new(url, method);
         request.insert_header("x-ms-version", STORAGE_VERSION);
+        // Shared Key signing stamps a fresh date on every attempt; the others send this one.
+        request.insert_header("x-ms-date", http_date(Utc::now()));
         if let Some(body) = body {
             request.insert_header("content-type", "application/xml");
             request.set_body(body.into_bytes());
