@@ -6,7 +6,7 @@
 //! whose endpoint azure_identity reads from the process environment itself).
 
 use super::chain::{CachedCredential, ChainCredential, ChainLink};
-use super::error::{Error, Result, describe_transport};
+use super::error::{Error, Result, describe_cause};
 use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
 use azure_core::credentials::{Secret, TokenCredential};
 use azure_core::http::{ClientOptions, Transport};
@@ -234,7 +234,7 @@ pub fn build_credential(
 }
 
 fn auth_error(what: &str, e: &azure_core::Error) -> Error {
-    Error::Auth(format!("{what}: {}", describe_transport(e)))
+    Error::Auth(format!("{what}: {}", describe_cause(e)))
 }
 
 fn single(kind: CredentialKind, options: &CredentialOptions) -> Result<Arc<dyn TokenCredential>> {

@@ -112,7 +112,7 @@ impl TokenCredential for ChainCredential {
                 Err(e) => failures.push(format!(
                     "{}: {}",
                     link.name,
-                    super::error::describe_transport(&e)
+                    super::error::describe_cause(&e)
                 )),
             }
         }

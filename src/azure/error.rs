@@ -200,9 +200,9 @@ pub fn excerpt(body: &[u8]) -> String {
     one_line.trim().to_string()
 }
 
-/// Describes a transport failure from its source chain without the request URL (which may carry
-/// a query string) and without any headers.
-pub fn describe_transport(error: &(dyn std::error::Error + 'static)) -> String {
+/// Describes an error by its whole source chain (transport and credential failures alike),
+/// without the request URL (which may carry a query string) and without any headers.
+pub fn describe_cause(error: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = current {
@@ -356,7 +356,7 @@ mod tests {
             "connection refused",
         ));
         assert_eq!(
-            describe_transport(&e),
+            describe_cause(&e),
             "failed to execute request: connection refused"
         );
     }

@@ -18,7 +18,7 @@
 //! - [`RequestLog`]: one debug line per attempt: method, host, path (never the query), status,
 //!   duration, attempt. Never headers or bodies.
 
-use super::error::{Error, Result, describe_transport};
+use super::error::{Error, Result, describe_cause};
 use super::reply::RawReply;
 use azure_core::error::ErrorKind;
 use azure_core::http::headers::{RETRY_AFTER, RETRY_AFTER_MS, X_MS_RETRY_AFTER_MS};
@@ -83,7 +83,7 @@ pub fn http_transport(settings: &Settings) -> Result<Transport> {
         .map_err(|e| {
             Error::Transport(format!(
                 "could not build the HTTP client: {}",
-                describe_transport(&e)
+                describe_cause(&e)
             ))
         })?;
     Ok(Transport::new(Arc::new(client)))
@@ -201,12 +201,12 @@ fn map_error(error: &azure_core::Error) -> Error {
         current = e.source();
     }
     match error.kind() {
-        ErrorKind::Credential => Error::Auth(describe_transport(error)),
+        ErrorKind::Credential => Error::Auth(describe_cause(error)),
         ErrorKind::DataConversion => Error::Decode {
             what: "response".into(),
-            detail: describe_transport(error),
+            detail: describe_cause(error),
         },
-        _ => Error::Transport(describe_transport(error)),
+        _ => Error::Transport(describe_cause(error)),
     }
 }
 
@@ -297,7 +297,7 @@ impl Policy for RequestLog {
                 "azure request"
             ),
             Err(e) => tracing::debug!(
-                %method, %host, %path, error = %describe_transport(e), duration_ms, attempt,
+                %method, %host, %path, error = %describe_cause(e), duration_ms, attempt,
                 "azure request failed"
             ),
         }
