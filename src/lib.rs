@@ -20,10 +20,12 @@
 //! - [`sim`]: the simulated Azure: world state, virtual clock, fault timeline, HTTP server.
 //! - [`observe`]: pollers that turn client reads into snapshots.
 //! - [`cli`]: the command line.
+//! - [`logging`]: tracing to stderr or to a file, and the state directory.
 
 pub mod azure;
 pub mod cli;
 pub mod config;
+pub mod logging;
 pub mod model;
 pub mod observe;
 pub mod sim;

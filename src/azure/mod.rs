@@ -17,6 +17,7 @@ pub mod error;
 pub mod lro;
 pub mod pipeline;
 pub mod queues;
+pub mod reads;
 pub mod redacted;
 pub mod reply;
 pub mod shared_key;

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -41,7 +42,11 @@ impl SecretDigest {
             Hmac::<Sha256>::new_from_slice(&*PROCESS_KEY).expect("HMAC accepts keys of any length");
         mac.update(value.as_bytes());
         let bytes = mac.finalize().into_bytes();
-        Self(bytes.iter().take(8).map(|b| format!("{b:02x}")).collect())
+        let mut hex = String::with_capacity(16);
+        for b in bytes.iter().take(8) {
+            let _ = write!(hex, "{b:02x}");
+        }
+        Self(hex)
     }
 
     /// The short hex form (16 characters).

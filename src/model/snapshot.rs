@@ -340,6 +340,19 @@ pub enum ActivityKind {
     Other,
 }
 
+impl ActivityKind {
+    /// A word for the kind.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Swap => "slot swap",
+            Self::Deployment => "deployment",
+            Self::Restart => "restart",
+            Self::ConfigWrite => "config write",
+            Self::Other => "other",
+        }
+    }
+}
+
 /// One activity log event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActivityEvent {

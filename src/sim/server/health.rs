@@ -12,14 +12,22 @@ use super::resources::{Target, resolve};
 use crate::azure::wire::health::{AvailabilityStatus, AvailabilityStatusProperties};
 use crate::sim::world::World;
 
-/// Routes a Microsoft.ResourceHealth request.
+/// Routes a Microsoft.ResourceHealth request: one resource's `availabilityStatuses/current`, or
+/// a resource group's `availabilityStatuses` list (every resource in it, paged).
 pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
+    if !cx.path.scope_is_resource()
+        && cx.path.resource_group().is_some()
+        && cx.path.rest_is(&["availabilityStatuses"])
+    {
+        cx.expect_method(&Method::GET)?;
+        return list_in_group(w, cx);
+    }
     if !cx.path.scope_is_resource() || !cx.path.rest_is(&["availabilityStatuses", "current"]) {
         return Err(no_such_path(&cx.req.raw_path));
     }
     cx.expect_method(&Method::GET)?;
     let scope = &cx.path.scope;
-    let target = resolve(w, scope).ok_or_else(|| {
+    let status = status_of(w, scope, cx.t).ok_or_else(|| {
         let name = scope.last().map_or("", String::as_str);
         let rtype = scope
             .get(5..scope.len().saturating_sub(1))
@@ -27,6 +35,73 @@ pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
             .unwrap_or_default();
         resource_not_found(&rtype, name, cx.resource_group())
     })?;
+    cx.ok(&status)
+}
+
+/// Every resource of the request's resource group that Resource Health reports on.
+fn list_in_group(w: &World, cx: &Ctx<'_>) -> Reply {
+    let sub = cx.path.subscription().unwrap_or_default().to_owned();
+    let rg = cx.resource_group().to_owned();
+    let scope = |provider: &str, kind: &str, name: &str| -> Vec<String> {
+        [
+            "subscriptions",
+            &sub,
+            "resourceGroups",
+            &rg,
+            "providers",
+            provider,
+            kind,
+            name,
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+    };
+    let mut scopes = Vec::new();
+    for app in w
+        .apps()
+        .iter()
+        .filter(|a| a.resource_group.eq_ignore_ascii_case(&rg))
+    {
+        scopes.push(scope("Microsoft.Web", "sites", &app.name));
+    }
+    let rg_of_region = |region: &str| {
+        w.estate()
+            .region(region)
+            .map(|r| r.resource_group.clone())
+            .unwrap_or_default()
+    };
+    for s in w.storage_accounts() {
+        if rg_of_region(&s.region).eq_ignore_ascii_case(&rg) {
+            scopes.push(scope("Microsoft.Storage", "storageAccounts", &s.name));
+        }
+    }
+    for n in w
+        .namespaces()
+        .iter()
+        .filter(|n| n.resource_group.eq_ignore_ascii_case(&rg))
+    {
+        let provider = match n.kind {
+            crate::config::QueueKind::EventHubs => "Microsoft.EventHub",
+            _ => "Microsoft.ServiceBus",
+        };
+        scopes.push(scope(provider, "namespaces", &n.name));
+    }
+    let items: Vec<AvailabilityStatus> = scopes
+        .iter()
+        .filter_map(|s| status_of(w, s, cx.t))
+        .collect();
+    let page = cx.page(w, items)?;
+    cx.ok(&page)
+}
+
+/// The current status of the resource at `scope` (path segments), if it exists.
+fn status_of(
+    w: &World,
+    scope: &[String],
+    t: chrono::DateTime<chrono::Utc>,
+) -> Option<AvailabilityStatus> {
+    let target = resolve(w, scope)?;
     let (region, own, location) = match target {
         Target::Site(a, _) => {
             let app = &w.apps()[a];
@@ -42,7 +117,7 @@ pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
         }
         Target::TrafficManager | Target::FrontDoor => (None, None, "global".to_owned()),
     };
-    let p = w.platform_status(region, own, cx.t);
+    let p = w.platform_status(region, own, t);
     let properties = if p.available {
         AvailabilityStatusProperties {
             availability_state: "Available".to_owned(),
@@ -53,7 +128,7 @@ pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
             ),
             reason_chronicity: Some("Persistent".to_owned()),
             occured_time: Some(iso(p.since)),
-            reported_time: Some(iso(cx.t)),
+            reported_time: Some(iso(t)),
             ..AvailabilityStatusProperties::default()
         }
     } else {
@@ -71,14 +146,14 @@ pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
             reason_chronicity: Some("Persistent".to_owned()),
             detailed_status: Some(format!("The platform cannot serve this resource: {cause}.")),
             occured_time: Some(iso(p.since)),
-            reported_time: Some(iso(cx.t)),
+            reported_time: Some(iso(t)),
             resolution_eta: None,
         }
     };
-    cx.ok(&AvailabilityStatus {
+    Some(AvailabilityStatus {
         id: format!(
-            "{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
-            cx.path.scope_id()
+            "/{}/providers/Microsoft.ResourceHealth/availabilityStatuses/current",
+            scope.join("/")
         ),
         name: "current".to_owned(),
         resource_type: "Microsoft.ResourceHealth/AvailabilityStatuses".to_owned(),

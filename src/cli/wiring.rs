@@ -1,0 +1,113 @@
+//! Wiring shared by the commands: an estate, a client pointed at the right Azure, an observer.
+//! `--demo` starts the simulated Azure on loopback and points the very same client at it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use color_eyre::eyre::{Result, WrapErr, eyre};
+
+use crate::azure::auth::{CredentialKind, CredentialOptions, build_credential};
+use crate::azure::client::{AzureClient, ClientConfig};
+use crate::azure::queues::QueueAuth;
+use crate::config::Estate;
+use crate::observe::{Clock, Observer};
+use crate::sim::clock::SimClock;
+use crate::sim::scenario::Scenario;
+use crate::sim::server::{SimHandle, SimOptions, SimServer};
+
+/// A running demo: the simulator and an observer of it.
+#[allow(dead_code)] // `estate` and the running clock serve `warroom demo`, wired next.
+pub struct Demo {
+    /// The simulator (kept alive as long as the demo).
+    pub sim: SimHandle,
+    /// The observer.
+    pub observer: Observer,
+    /// The estate with the simulator's endpoints.
+    pub estate: Arc<Estate>,
+}
+
+/// How the demo's virtual clock runs.
+#[allow(dead_code)] // `Running` serves `warroom demo`, wired next.
+#[derive(Debug, Clone, Copy)]
+pub enum DemoClock {
+    /// Frozen at this many virtual minutes after the scenario's start (for one snapshot).
+    FrozenAt(f64),
+    /// Running at this speed from the scenario's start.
+    Running(f64),
+}
+
+/// Starts the simulated demo estate and an observer pointed at it.
+pub async fn start_demo(estate: Estate, scenario: &str, clock: DemoClock) -> Result<Demo> {
+    let scenario = Scenario::builtin(scenario).wrap_err_with(|| {
+        format!(
+            "unknown scenario `{scenario}`; built-in scenarios: {}",
+            Scenario::list().join(", ")
+        )
+    })?;
+    let (sim_clock, speed) = match clock {
+        DemoClock::FrozenAt(minutes) => {
+            let c = SimClock::manual(scenario.start);
+            c.advance(std::time::Duration::from_secs_f64(
+                (minutes * 60.0).max(0.0),
+            ));
+            (c, 1.0)
+        }
+        DemoClock::Running(speed) => (SimClock::wall(scenario.start, speed), speed),
+    };
+    let sim = SimServer::start(
+        estate.clone(),
+        scenario,
+        sim_clock.clone(),
+        SimOptions::default(),
+    )
+    .await
+    .wrap_err("starting the simulated Azure")?;
+    let mut estate = estate;
+    estate.endpoints = sim.endpoints();
+    let estate = Arc::new(estate);
+    let arm = url::Url::parse(&estate.endpoints.arm).wrap_err("the simulator's ARM URL")?;
+    let client = AzureClient::new(ClientConfig::new(arm)).wrap_err("building the Azure client")?;
+    let queues = client
+        .queues(QueueAuth::None)
+        .wrap_err("building the queue client")?;
+    let observer = Observer::new(
+        Arc::new(client),
+        Arc::new(queues),
+        estate.clone(),
+        Clock::custom(move || sim_clock.now(), speed),
+        true,
+    );
+    Ok(Demo {
+        sim,
+        observer,
+        estate,
+    })
+}
+
+/// An observer of a real estate.
+pub fn real(path: &Path, credential: &str) -> Result<(Arc<Estate>, Observer)> {
+    let estate = Estate::load(path).map_err(|e| eyre!("{e}"))?;
+    let kind: CredentialKind = credential.parse().map_err(|e| eyre!("--credential: {e}"))?;
+    let options = CredentialOptions {
+        authority_host: url::Url::parse(&estate.endpoints.authority).ok(),
+        ..CredentialOptions::default()
+    };
+    let cred = build_credential(kind, &options).wrap_err("building the Azure credential")?;
+    let arm = url::Url::parse(&estate.endpoints.arm)
+        .wrap_err_with(|| format!("endpoints.arm {:?}", estate.endpoints.arm))?;
+    let client = AzureClient::new(ClientConfig::new(arm).with_credential(cred.clone()))
+        .wrap_err("building the Azure client")?;
+    let queue_auth = cred.map_or(QueueAuth::None, QueueAuth::Bearer);
+    let queues = client
+        .queues(queue_auth)
+        .wrap_err("building the queue client")?;
+    let estate = Arc::new(estate);
+    let observer = Observer::new(
+        Arc::new(client),
+        Arc::new(queues),
+        estate.clone(),
+        Clock::wall(),
+        false,
+    );
+    Ok((estate, observer))
+}

@@ -1,0 +1,120 @@
+//! The first snapshot of an estate: every part present, nothing observed yet.
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{Estate, QueueKind, RegionRole};
+use crate::model::{
+    AliasState, AppState, Observed, QueueState, RegionInfo, Routes, SlotState, Snapshot,
+    StorageState,
+};
+
+use super::sources::SourceKind;
+
+fn missing<T>(kind: SourceKind, what: &str) -> Observed<T> {
+    Observed::missing(format!("{} {what}", kind.label()), kind.interval())
+}
+
+/// The label of a queue kind.
+pub fn queue_kind_word(kind: QueueKind) -> &'static str {
+    match kind {
+        QueueKind::Storage => "storage",
+        QueueKind::ServiceBus => "service-bus",
+        QueueKind::EventHubs => "event-hubs",
+    }
+}
+
+/// A snapshot with the estate's shape and no data.
+pub fn empty_snapshot(estate: &Estate, simulated: bool, now: DateTime<Utc>) -> Snapshot {
+    let mut regions: Vec<RegionInfo> = estate
+        .regions
+        .iter()
+        .map(|r| RegionInfo {
+            name: r.name.clone(),
+            location: r.location.clone(),
+            primary: r.role == RegionRole::Primary,
+            resource_group: r.resource_group.clone(),
+        })
+        .collect();
+    regions.sort_by_key(|r| !r.primary);
+    Snapshot {
+        taken_at: now,
+        estate: estate.name.clone(),
+        simulated,
+        rto_minutes: estate.rto_minutes,
+        rpo_minutes: estate.rpo_minutes,
+        regions,
+        apps: estate
+            .apps
+            .iter()
+            .map(|a| AppState {
+                name: a.name.clone(),
+                service: a.service.clone(),
+                region: a.region.clone(),
+                site: missing(SourceKind::Inventory, "sites"),
+                slots: std::iter::once("production".to_owned())
+                    .chain(a.slots.iter().cloned())
+                    .map(|name| SlotState {
+                        health: missing(SourceKind::Health, &a.health_path),
+                        name,
+                    })
+                    .collect(),
+                platform: missing(SourceKind::Platform, "availabilityStatuses"),
+                metrics: missing(SourceKind::Metrics, "Requests,Http5xx,HttpResponseTime"),
+                deployments: missing(SourceKind::Deployments, "sites/deployments"),
+                settings: missing(SourceKind::Config, "config/appsettings/list"),
+                keys: missing(SourceKind::Config, "host/default/listkeys"),
+                functions: missing(SourceKind::Config, "sites/functions"),
+            })
+            .collect(),
+        routes: Routes {
+            traffic_manager: estate.traffic_manager.as_ref().map(|t| {
+                (
+                    t.profile.clone(),
+                    missing(SourceKind::Routes, "trafficmanagerprofiles"),
+                )
+            }),
+            front_door: estate.front_door.as_ref().map(|d| {
+                (
+                    format!("{}/{}", d.profile, d.origin_group),
+                    missing(SourceKind::Routes, "originGroups/origins"),
+                )
+            }),
+        },
+        queues: estate
+            .queues
+            .iter()
+            .map(|q| QueueState {
+                name: q.name.clone(),
+                kind: queue_kind_word(q.kind).to_owned(),
+                account: q.account.clone(),
+                region: q.region.clone(),
+                app: q.app.clone(),
+                depth: missing(SourceKind::Queues, "queue depth"),
+                oldest: missing(SourceKind::Queues, "peek"),
+                history: Vec::new(),
+            })
+            .collect(),
+        storage: estate
+            .storage_accounts
+            .iter()
+            .map(|s| StorageState {
+                name: s.name.clone(),
+                region: s.region.clone(),
+                task_hub: s.task_hub.clone(),
+                state: missing(SourceKind::Storage, "storageAccounts"),
+            })
+            .collect(),
+        aliases: estate
+            .geo_dr_aliases
+            .iter()
+            .map(|g| AliasState {
+                name: g.name.clone(),
+                kind: queue_kind_word(g.kind).to_owned(),
+                primary_namespace: g.primary_namespace.clone(),
+                state: missing(SourceKind::Aliases, "disasterRecoveryConfigs"),
+            })
+            .collect(),
+        activity: missing(SourceKind::Activity, "eventtypes/management/values"),
+        inventory: missing(SourceKind::Inventory, "resources"),
+    }
+}
