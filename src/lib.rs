@@ -19,6 +19,7 @@
 //!   the simulator.
 //! - [`sim`]: the simulated Azure: world state, virtual clock, fault timeline, HTTP server.
 //! - [`observe`]: pollers that turn client reads into snapshots.
+//! - [`tui`]: the console: event loop, state, panes, themes.
 //! - [`cli`]: the command line.
 
 pub mod azure;
@@ -27,3 +28,4 @@ pub mod config;
 pub mod model;
 pub mod observe;
 pub mod sim;
+pub mod tui;

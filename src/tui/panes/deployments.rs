@@ -1,0 +1,159 @@
+//! The deployments pane: every deployment (Kudu) and swap (activity log), newest first, with time,
+//! app, slot, version, deployer and status. The change just before an app's failure onset is
+//! marked `◆ before onset`.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::model::Snapshot;
+use crate::tui::app::AppState;
+use crate::tui::derive::age::AgeSummary;
+use crate::tui::derive::{Change, ChangeKind, hhmm};
+use crate::tui::msg::PaneId;
+use crate::tui::theme::Role;
+use crate::tui::widgets::{col, error_lines, pane_block};
+
+/// Age and failing sources of deployments and the activity log.
+pub fn age(snap: &Snapshot, now: DateTime<Utc>) -> AgeSummary {
+    let mut a = AgeSummary::default();
+    for app in &snap.apps {
+        a.add_named(&app.name, &app.deployments, now);
+    }
+    a.add(&snap.activity, now);
+    a
+}
+
+/// The indices of the changes to mark: for each app with an onset, its newest change before it.
+pub fn marked(
+    changes: &[Change],
+    onsets: &std::collections::HashMap<String, DateTime<Utc>>,
+) -> HashSet<usize> {
+    onsets
+        .iter()
+        .filter_map(|(app, onset)| {
+            changes
+                .iter()
+                .position(|c| &c.app == app && c.at <= *onset && !c.in_progress)
+        })
+        .collect()
+}
+
+/// `HH:MM` today, `MM-DD` on an earlier day.
+fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    if now.date_naive() == at.date_naive() {
+        hhmm(at)
+    } else {
+        at.format("%m-%d").to_string()
+    }
+}
+
+/// Draws the pane.
+pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
+    let theme = app.theme();
+    let focused = app.ui.focus == PaneId::Deployments;
+    let Some(snap) = app.snapshot() else {
+        f.render_widget(pane_block("Deployments", None, focused, theme), area);
+        return;
+    };
+    let now = app.data.now;
+    let summary = age(snap, now);
+    let block = pane_block("Deployments", Some(&summary), focused, theme);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+
+    let changes = &app.data.changes;
+    let marks = marked(changes, &app.data.onsets);
+    let w = usize::from(inner.width);
+    let full_names = w >= 120;
+    let muted = theme.style(Role::Muted);
+    let mut lines = Vec::new();
+    for (i, c) in changes
+        .iter()
+        .enumerate()
+        .skip(usize::from(app.scroll(PaneId::Deployments)))
+    {
+        let name = if full_names {
+            c.app.clone()
+        } else {
+            let app = snap.apps.iter().find(|a| a.name == c.app);
+            app.map_or_else(|| c.app.clone(), |a| format!("{} {}", a.service, a.region))
+        };
+        let kind_style = theme.style(match c.kind {
+            ChangeKind::Swap => Role::Info,
+            ChangeKind::Deployment => Role::Text,
+        });
+        let mut spans = vec![
+            col(&when(c.at, now), 5, muted),
+            col(c.kind.label(), 8, kind_style),
+            col(
+                &name,
+                if full_names { 22 } else { 15 },
+                theme.style(Role::Text),
+            ),
+        ];
+        if w >= 60 {
+            spans.push(col(&c.slot, 18, muted));
+        }
+        spans.push(col(
+            c.version.as_deref().unwrap_or("—"),
+            10,
+            theme.style(Role::Info),
+        ));
+        if w >= 100 {
+            spans.push(col(c.who.as_deref().unwrap_or("—"), 18, muted));
+        }
+        if w >= 110 {
+            let status_role = if c.in_progress {
+                Role::Evaluating
+            } else {
+                Role::Muted
+            };
+            spans.push(col(&c.status, 9, theme.style(status_role)));
+        }
+        if marks.contains(&i) {
+            let onset = app
+                .data
+                .onsets
+                .get(&c.app)
+                .copied()
+                .map(hhmm)
+                .unwrap_or_default();
+            let used: usize = spans.iter().map(Span::width).sum();
+            let long = format!("◆ before onset {onset}");
+            let text = if used + long.chars().count() <= w {
+                long
+            } else {
+                "◆ before onset".to_owned()
+            };
+            spans.push(Span::styled(text, theme.style(Role::Warn)));
+        }
+        lines.push(Line::from(spans));
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("no deployments or swaps seen", muted));
+    }
+    let errs = error_lines(&summary, theme, 2);
+    let body = inner.height.saturating_sub(errs.len() as u16);
+    f.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            height: body,
+            ..inner
+        },
+    );
+    if !errs.is_empty() {
+        f.render_widget(
+            Paragraph::new(errs),
+            Rect {
+                y: inner.y + body,
+                height: inner.height - body,
+                ..inner
+            },
+        );
+    }
+}
