@@ -2,11 +2,8 @@
 //! `cargo run --example preview -- bad 160 48 [dark|colorblind|…] [presenter|detail|help]`.
 //! Moments: calm, first, bad, back, after.
 
-use std::sync::Arc;
-
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use warroom::tui::app::AppState;
 use warroom::tui::msg::{Command, Msg};
 use warroom::tui::{ConsoleOptions, fixtures, layout};
 
@@ -24,12 +21,7 @@ fn main() {
         arg(1, "160").parse().unwrap_or(160),
         arg(2, "48").parse().unwrap_or(48),
     );
-    let mut app = AppState::new(&ConsoleOptions::default(), fixtures::at(t));
-    app.update(Msg::Resize(w, h));
-    for s in fixtures::history_until(t) {
-        app.update(Msg::Snapshot(Arc::new(s)));
-    }
-    app.update(Msg::Tick(fixtures::at(t)));
+    let mut app = fixtures::console_at(t, (w, h), &ConsoleOptions::default());
     app.update(Msg::Command(Command::Theme(arg(3, "dark"))));
     match arg(4, "").as_str() {
         "presenter" => drop(app.update(Msg::Command(Command::Presenter))),

@@ -326,8 +326,9 @@ impl AppState {
                     .as_ref()
                     .and_then(|s| order.iter().position(|a| a == s))
                     .unwrap_or(0);
-                let last = order.len() as i32 - 1;
-                let next = (at as i32 + delta).clamp(0, last) as usize;
+                let last = i32::try_from(order.len()).unwrap_or(i32::MAX) - 1;
+                let at = i32::try_from(at).unwrap_or(last);
+                let next = usize::try_from((at + delta).clamp(0, last)).unwrap_or(0);
                 self.ui.selected_app = Some(order[next].clone());
                 return;
             }
@@ -338,6 +339,7 @@ impl AppState {
             (_, s) => self.data.lines(PaneId::ALL[s]).saturating_sub(1),
         };
         let v = i32::from(self.ui.scroll[slot]) + delta;
-        self.ui.scroll[slot] = v.clamp(0, max as i32) as u16;
+        let max = i32::try_from(max).unwrap_or(i32::MAX);
+        self.ui.scroll[slot] = u16::try_from(v.clamp(0, max)).unwrap_or(u16::MAX);
     }
 }

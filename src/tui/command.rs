@@ -145,10 +145,14 @@ mod tests {
 
     #[test]
     fn bad_commands_say_what_is_wrong() {
-        assert!(parse("app").unwrap_err().contains("needs an app name"));
+        assert!(
+            parse("app")
+                .expect_err("an error")
+                .contains("needs an app name")
+        );
         assert!(
             parse("frobnicate")
-                .unwrap_err()
+                .expect_err("an error")
                 .contains("unknown command `frobnicate`")
         );
         assert!(parse("").is_err());

@@ -151,7 +151,11 @@ mod tests {
             d.find_app("catalog-prod-jpe"),
             Ok("func-catalog-prod-jpe".into())
         );
-        assert!(d.find_app("orders").unwrap_err().contains("matches 2 apps"));
+        assert!(
+            d.find_app("orders")
+                .expect_err("an error")
+                .contains("matches 2 apps")
+        );
         assert!(d.find_app("nope").is_err());
     }
 

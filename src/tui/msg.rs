@@ -68,11 +68,13 @@ impl PaneId {
     }
 
     /// The pane after this one (wrapping).
+    #[must_use]
     pub fn next(self) -> Self {
         Self::ALL[(self as usize + 1) % Self::ALL.len()]
     }
 
     /// The pane before this one (wrapping).
+    #[must_use]
     pub fn prev(self) -> Self {
         Self::ALL[(self as usize + Self::ALL.len() - 1) % Self::ALL.len()]
     }

@@ -145,7 +145,9 @@ pub struct Theme {
 
 impl fmt::Debug for Theme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Theme").field("name", &self.name).finish()
+        f.debug_struct("Theme")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -176,6 +178,7 @@ impl Theme {
 
     /// The same theme with every colour removed and modifiers kept (`NO_COLOR`). Roles whose
     /// meaning came from a background get `reversed` so they still stand out.
+    #[must_use]
     pub fn without_colour(&self) -> Self {
         let styles = Role::ALL
             .iter()
@@ -291,11 +294,11 @@ impl ThemeSet {
         match parse_roles(file, &table, &["parent", "name"]) {
             Ok(overrides) => {
                 let mut theme = self.themes[parent].clone();
-                theme.name = table
+                table
                     .get("name")
                     .and_then(toml::Value::as_str)
                     .unwrap_or(name)
-                    .to_owned();
+                    .clone_into(&mut theme.name);
                 for (slot, o) in theme.styles.iter_mut().zip(overrides) {
                     if let Some(style) = o {
                         *slot = style;

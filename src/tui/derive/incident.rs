@@ -37,15 +37,14 @@ impl Incident {
             .iter()
             .filter(|a| is_failing(a.health()))
             .collect();
-        let mut inc = match current {
-            Some(i) => i,
-            None => {
-                let first = failing.iter().map(|a| seen_at(a, snap)).min()?;
-                Self {
-                    detected_at: first,
-                    apps: Vec::new(),
-                    recovered_at: None,
-                }
+        let mut inc = if let Some(i) = current {
+            i
+        } else {
+            let first = failing.iter().map(|a| seen_at(a, snap)).min()?;
+            Self {
+                detected_at: first,
+                apps: Vec::new(),
+                recovered_at: None,
             }
         };
         for a in &failing {

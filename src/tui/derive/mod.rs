@@ -202,7 +202,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, r)| MetricPoint {
-                at: t(i as i64),
+                at: t(i64::try_from(i).expect("few points")),
                 requests: 1000.0,
                 failures: r * 1000.0,
                 avg_ms: None,

@@ -4,6 +4,7 @@
 //! screen's. Pure.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -116,10 +117,10 @@ fn health(prev: Option<&Snapshot>, next: &Snapshot, out: &mut Vec<TimelineEntry>
                 .unwrap_or_default();
             let mut text = format!("{} {}", app.name, now.label());
             if let Some(w) = was {
-                text.push_str(&format!(" (was {})", w.label()));
+                let _ = write!(text, " (was {})", w.label());
             }
             if !failing.is_empty() {
-                text.push_str(&format!(": {} failing", failing.join(", ")));
+                let _ = write!(text, ": {} failing", failing.join(", "));
             }
             out.push(entry(at, EntryKind::Health(now), text));
         }

@@ -142,29 +142,29 @@ pub fn layout_flowchart(chart: &Flowchart, states: &NodeStates, size: Size) -> V
     let box_w = fit_w.min(full_w.max(short_w + 6));
     let total_w = widest * box_w + (widest - 1) * GAP_X;
 
-    let lefts = place_columns(chart, &rows, box_w, total_w);
+    let columns = place_columns(chart, &rows, box_w, total_w);
     let inner = usize::from(box_w - 2);
     let mut out = Vec::with_capacity(n);
     for (l, row) in rows.iter().enumerate() {
         for &node in row {
-            let status = states.get(&chart.nodes[node].id);
-            let x = lefts[node];
+            let node_status = states.get(&chart.nodes[node].id);
+            let x = columns[node];
             let label = if chart.nodes[node].label.chars().count() + 2 <= inner {
                 chart.nodes[node].label.clone()
             } else {
                 chart.nodes[node].short.clone()
             };
             let detail = (box_h == 4).then(|| {
-                status.evidence.clone().map_or_else(
-                    || status.state.word().to_owned(),
-                    |e| format!("{}: {e}", status.state.word()),
+                node_status.evidence.clone().map_or_else(
+                    || node_status.state.word().to_owned(),
+                    |e| format!("{}: {e}", node_status.state.word()),
                 )
             });
             out.push(NodeBox {
                 node,
                 rect: Rect::new(x, l as u16 * (box_h + 1), box_w, box_h),
                 layer: l,
-                state: status.state,
+                state: node_status.state,
                 label,
                 detail,
             });
@@ -209,7 +209,10 @@ fn place_columns(chart: &Flowchart, rows: &[Vec<usize>], box_w: u16, total_w: u1
     let widest = (0..rows.len())
         .max_by_key(|&l| (rows[l].len(), usize::MAX - l))
         .unwrap_or(0);
-    let offset = (f64::from(total_w) - slot * rows[widest].len() as f64 + f64::from(GAP_X)) / 2.0;
+    let offset = f64::midpoint(
+        f64::from(total_w) - slot * rows[widest].len() as f64,
+        f64::from(GAP_X),
+    );
     for (i, &node) in rows[widest].iter().enumerate() {
         center[node] = offset + slot * i as f64 + half;
     }

@@ -99,9 +99,8 @@ impl NodeState {
             Self::NotReached => "·",
             Self::Evaluating => "…",
             Self::Yes | Self::Done => "✓",
-            Self::No => "✗",
+            Self::No | Self::Failed => "✗",
             Self::Recommended => "▶",
-            Self::Failed => "✗",
         }
     }
 

@@ -96,12 +96,10 @@ pub fn route_edges(chart: &Flowchart, boxes: &[NodeBox], path: &[usize]) -> Rout
             if let Some(label) = e.label {
                 let text = label.word();
                 let len = text.len() as u16;
-                let x = if cx < px {
-                    Some(cx + 2).filter(|x| x + len < px)
-                } else if cx > px {
-                    (cx.checked_sub(len + 1)).filter(|&x| x > px)
-                } else {
-                    Some(cx + 2)
+                let x = match cx.cmp(&px) {
+                    std::cmp::Ordering::Less => Some(cx + 2).filter(|x| x + len < px),
+                    std::cmp::Ordering::Greater => cx.checked_sub(len + 1).filter(|&x| x > px),
+                    std::cmp::Ordering::Equal => Some(cx + 2),
                 };
                 if let Some(x) = x {
                     labels.push(EdgeText {

@@ -22,7 +22,7 @@ pub fn evaluate(snap: &Snapshot, incident: Option<&Incident>) -> NodeStates {
         s.set(
             "detected",
             NodeState::Evaluating,
-            format!("watching: {n} apps, none unhealthy"),
+            format!("no app unhealthy ({n} watched)"),
         );
         return s;
     };
@@ -52,7 +52,7 @@ pub fn evaluate(snap: &Snapshot, incident: Option<&Incident>) -> NodeStates {
             clock(inc.detected_at)
         ),
     );
-    s.set("assess", NodeState::Done, scope(snap));
+    s.set("assess", NodeState::Done, scope(snap, &inc.apps));
 
     let all = changes(snap);
     let cause = affected.iter().find_map(|a| {
@@ -245,8 +245,9 @@ fn regional(s: &mut NodeStates, snap: &Snapshot, first: &AppState) -> &'static s
     }
 }
 
-/// One line on the incident's scope: failing apps per region.
-fn scope(snap: &Snapshot) -> String {
+/// One line on the incident's scope: the affected apps per region.
+fn scope(snap: &Snapshot, affected: &[String]) -> String {
+    let hit = |a: &&AppState| affected.contains(&a.name);
     let per_region: Vec<String> = snap
         .regions
         .iter()
@@ -254,14 +255,15 @@ fn scope(snap: &Snapshot) -> String {
             let n = snap
                 .apps
                 .iter()
-                .filter(|a| a.region == r.name && is_failing(a.health()))
+                .filter(|a| a.region == r.name)
+                .filter(hit)
                 .count();
             format!("{} {n}", r.name)
         })
         .collect();
-    let total: usize = snap.apps.iter().filter(|a| is_failing(a.health())).count();
+    let total = snap.apps.iter().filter(hit).count();
     format!(
-        "{total} of {} apps unhealthy ({})",
+        "{total} of {} apps affected ({})",
         snap.apps.len(),
         per_region.join(", ")
     )

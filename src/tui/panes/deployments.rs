@@ -15,7 +15,7 @@ use crate::tui::app::AppState;
 use crate::tui::derive::age::AgeSummary;
 use crate::tui::derive::{Change, ChangeKind, hhmm};
 use crate::tui::msg::PaneId;
-use crate::tui::theme::Role;
+use crate::tui::theme::{Role, Theme};
 use crate::tui::widgets::{col, error_lines, pane_block};
 
 /// Age and failing sources of deployments and the activity log.
@@ -29,9 +29,9 @@ pub fn age(snap: &Snapshot, now: DateTime<Utc>) -> AgeSummary {
 }
 
 /// The indices of the changes to mark: for each app with an onset, its newest change before it.
-pub fn marked(
+pub fn marked<S: std::hash::BuildHasher>(
     changes: &[Change],
-    onsets: &std::collections::HashMap<String, DateTime<Utc>>,
+    onsets: &std::collections::HashMap<String, DateTime<Utc>, S>,
 ) -> HashSet<usize> {
     onsets
         .iter()
@@ -52,6 +52,63 @@ fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// One change as a line, with as many columns as `w` allows; `onset` marks it as the change
+/// just before that onset.
+fn change_line(
+    c: &Change,
+    snap: &Snapshot,
+    now: DateTime<Utc>,
+    w: usize,
+    onset: Option<DateTime<Utc>>,
+    theme: &Theme,
+) -> Line<'static> {
+    let full_names = w >= 120;
+    let muted = theme.style(Role::Muted);
+    let name = if full_names {
+        c.app.clone()
+    } else {
+        let app = snap.apps.iter().find(|a| a.name == c.app);
+        app.map_or_else(|| c.app.clone(), |a| format!("{} {}", a.service, a.region))
+    };
+    let kind_style = theme.style(match c.kind {
+        ChangeKind::Swap => Role::Info,
+        ChangeKind::Deployment => Role::Text,
+    });
+    let name_w = if full_names { 22 } else { 15 };
+    let mut spans = vec![
+        col(&when(c.at, now), 5, muted),
+        col(c.kind.label(), 8, kind_style),
+        col(&name, name_w, theme.style(Role::Text)),
+    ];
+    if w >= 60 {
+        spans.push(col(&c.slot, 18, muted));
+    }
+    let version = c.version.as_deref().unwrap_or("—");
+    spans.push(col(version, 10, theme.style(Role::Info)));
+    if w >= 100 {
+        spans.push(col(c.who.as_deref().unwrap_or("—"), 18, muted));
+    }
+    if w >= 110 {
+        let role = if c.in_progress {
+            Role::Evaluating
+        } else {
+            Role::Muted
+        };
+        spans.push(col(&c.status, 9, theme.style(role)));
+    }
+    if let Some(onset) = onset {
+        let used: usize = spans.iter().map(Span::width).sum();
+        let long = format!("◆ before onset {}", hhmm(onset));
+        let text = if used + long.chars().count() <= w {
+            long
+        } else {
+            "◆ before onset".to_owned()
+        };
+        spans.push(Span::styled(text, theme.style(Role::Warn)));
+    }
+    Line::from(spans)
+}
+
 /// Draws the pane.
 pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
     let theme = app.theme();
@@ -69,71 +126,19 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
     let changes = &app.data.changes;
     let marks = marked(changes, &app.data.onsets);
     let w = usize::from(inner.width);
-    let full_names = w >= 120;
-    let muted = theme.style(Role::Muted);
-    let mut lines = Vec::new();
-    for (i, c) in changes
+    let mut lines: Vec<Line> = changes
         .iter()
         .enumerate()
         .skip(usize::from(app.scroll(PaneId::Deployments)))
-    {
-        let name = if full_names {
-            c.app.clone()
-        } else {
-            let app = snap.apps.iter().find(|a| a.name == c.app);
-            app.map_or_else(|| c.app.clone(), |a| format!("{} {}", a.service, a.region))
-        };
-        let kind_style = theme.style(match c.kind {
-            ChangeKind::Swap => Role::Info,
-            ChangeKind::Deployment => Role::Text,
-        });
-        let mut spans = vec![
-            col(&when(c.at, now), 5, muted),
-            col(c.kind.label(), 8, kind_style),
-            col(
-                &name,
-                if full_names { 22 } else { 15 },
-                theme.style(Role::Text),
-            ),
-        ];
-        if w >= 60 {
-            spans.push(col(&c.slot, 18, muted));
-        }
-        spans.push(col(
-            c.version.as_deref().unwrap_or("—"),
-            10,
-            theme.style(Role::Info),
-        ));
-        if w >= 100 {
-            spans.push(col(c.who.as_deref().unwrap_or("—"), 18, muted));
-        }
-        if w >= 110 {
-            let status_role = if c.in_progress {
-                Role::Evaluating
-            } else {
-                Role::Muted
-            };
-            spans.push(col(&c.status, 9, theme.style(status_role)));
-        }
-        if marks.contains(&i) {
-            let onset = app
-                .data
-                .onsets
-                .get(&c.app)
-                .copied()
-                .map(hhmm)
-                .unwrap_or_default();
-            let used: usize = spans.iter().map(Span::width).sum();
-            let long = format!("◆ before onset {onset}");
-            let text = if used + long.chars().count() <= w {
-                long
-            } else {
-                "◆ before onset".to_owned()
-            };
-            spans.push(Span::styled(text, theme.style(Role::Warn)));
-        }
-        lines.push(Line::from(spans));
-    }
+        .map(|(i, c)| {
+            let onset = marks
+                .contains(&i)
+                .then(|| app.data.onsets.get(&c.app).copied())
+                .flatten();
+            change_line(c, snap, now, w, onset, theme)
+        })
+        .collect();
+    let muted = theme.style(Role::Muted);
     if lines.is_empty() {
         lines.push(Line::styled("no deployments or swaps seen", muted));
     }

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use crate::model::observed::short_age;
-use crate::model::{AppState as App, MetricPoint, Snapshot};
+use crate::model::{AppState as App, MetricPoint, SlotState, Snapshot};
 use crate::tui::app::AppState;
 use crate::tui::derive::age::AgeSummary;
 use crate::tui::derive::drift::Drift;
@@ -90,11 +90,23 @@ fn heading(text: &str, theme: &Theme) -> Line<'static> {
 }
 
 fn facts(snap: &Snapshot, app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = site_lines(app, theme);
+    out.push(Line::raw(""));
+    out.push(heading("Slots", theme));
+    out.extend(app.slots.iter().map(|s| slot_line(s, snap, theme)));
+    out.push(Line::raw(""));
+    out.extend(drift_lines(snap, app, theme));
+    out.push(Line::raw(""));
+    out.extend(function_lines(app, theme));
+    out
+}
+
+/// The site's state and Resource Health.
+fn site_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let muted = theme.style(Role::Muted);
-    let text = theme.style(Role::Text);
     let mut out = Vec::new();
     if let Some(site) = app.site.get() {
-        let swap = site
+        let last_swap = site
             .last_swap
             .as_ref()
             .map(|(t, from, to)| format!(" · last swap {} {from}→{to}", clock(*t)))
@@ -103,8 +115,11 @@ fn facts(snap: &Snapshot, app: &App, theme: &Theme) -> Vec<Line<'static>> {
         out.push(Line::from(vec![
             Span::styled(cell("Site", 10), muted),
             Span::styled(
-                format!("{} · {enabled} · {}{swap}", site.state, site.availability),
-                text,
+                format!(
+                    "{} · {enabled} · {}{last_swap}",
+                    site.state, site.availability
+                ),
+                theme.style(Role::Text),
             ),
         ]));
     }
@@ -125,60 +140,56 @@ fn facts(snap: &Snapshot, app: &App, theme: &Theme) -> Vec<Line<'static>> {
             ),
         ]));
     }
-    out.push(Line::raw(""));
-    out.push(heading("Slots", theme));
-    for s in &app.slots {
-        let mut spans = vec![Span::raw("  "), Span::styled(cell(&s.name, 12), text)];
-        match s.health.get() {
-            Some(r) => {
-                spans.push(Span::styled(
-                    cell(&format!("{} {}", r.status.symbol(), r.status.label()), 13),
-                    theme.health(r.status),
-                ));
-                spans.push(Span::styled(
-                    cell(
-                        &r.http_status
-                            .map_or_else(|| "HTTP —".to_owned(), |c| format!("HTTP {c}")),
-                        9,
-                    ),
-                    muted,
-                ));
-                spans.push(Span::styled(
-                    cell(r.version.as_deref().unwrap_or("—"), 12),
-                    theme.style(Role::Info),
-                ));
-                spans.push(Span::styled(
-                    cell(
-                        &r.duration_ms.map_or_else(String::new, |d| format!("{d}ms")),
-                        7,
-                    ),
-                    muted,
-                ));
-                for (check, h) in &r.checks {
-                    spans.push(Span::styled(format!("{check} "), muted));
-                    spans.push(Span::styled(format!("{}  ", h.symbol()), theme.health(*h)));
-                }
+    out
+}
+
+/// A slot: health, HTTP status, version, probe time and every check.
+fn slot_line(s: &SlotState, snap: &Snapshot, theme: &Theme) -> Line<'static> {
+    let muted = theme.style(Role::Muted);
+    let mut spans = vec![
+        Span::raw("  "),
+        Span::styled(cell(&s.name, 12), theme.style(Role::Text)),
+    ];
+    match s.health.get() {
+        Some(r) => {
+            let status = format!("{} {}", r.status.symbol(), r.status.label());
+            let http = r
+                .http_status
+                .map_or_else(|| "HTTP —".to_owned(), |c| format!("HTTP {c}"));
+            let took = r.duration_ms.map_or_else(String::new, |d| format!("{d}ms"));
+            spans.push(Span::styled(cell(&status, 13), theme.health(r.status)));
+            spans.push(Span::styled(cell(&http, 9), muted));
+            spans.push(Span::styled(
+                cell(r.version.as_deref().unwrap_or("—"), 12),
+                theme.style(Role::Info),
+            ));
+            spans.push(Span::styled(cell(&took, 7), muted));
+            for (check, h) in &r.checks {
+                spans.push(Span::styled(format!("{check} "), muted));
+                spans.push(Span::styled(format!("{}  ", h.symbol()), theme.health(*h)));
             }
-            None => spans.push(Span::styled("? no health data", theme.style(Role::Unknown))),
         }
-        if let Some(age) = s.health.age(snap.taken_at) {
-            spans.push(Span::styled(format!("({} ago)", short_age(age)), muted));
-        }
-        out.push(Line::from(spans));
+        None => spans.push(Span::styled("? no health data", theme.style(Role::Unknown))),
     }
-    out.push(Line::raw(""));
-    for other in snap
+    if let Some(age) = s.health.age(snap.taken_at) {
+        spans.push(Span::styled(format!("({} ago)", short_age(age)), muted));
+    }
+    Line::from(spans)
+}
+
+/// Settings and key drift against each counterpart in another region.
+fn drift_lines(snap: &Snapshot, app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let others = snap
         .apps
         .iter()
-        .filter(|a| a.service == app.service && a.name != app.name)
-    {
-        out.push(heading(
-            &format!(
-                "Drift against {} (names only; values compared by digest)",
-                other.name
-            ),
-            theme,
-        ));
+        .filter(|a| a.service == app.service && a.name != app.name);
+    for other in others {
+        let title = format!(
+            "Drift against {} (names only; values compared by digest)",
+            other.name
+        );
+        out.push(heading(&title, theme));
         for (what, here, there) in [
             ("settings", &app.settings, &other.settings),
             ("keys", &app.keys, &other.keys),
@@ -186,7 +197,7 @@ fn facts(snap: &Snapshot, app: &App, theme: &Theme) -> Vec<Line<'static>> {
             let (Some(h), Some(t)) = (here.get(), there.get()) else {
                 out.push(Line::from(vec![
                     Span::raw("  "),
-                    Span::styled(cell(what, 10), muted),
+                    Span::styled(cell(what, 10), theme.style(Role::Muted)),
                     Span::styled("? not read yet", theme.style(Role::Unknown)),
                 ]));
                 continue;
@@ -194,27 +205,31 @@ fn facts(snap: &Snapshot, app: &App, theme: &Theme) -> Vec<Line<'static>> {
             out.push(drift_line(what, &Drift::between(h, t), theme));
         }
     }
-    out.push(Line::raw(""));
-    if let Some(fns) = app.functions.get() {
-        let disabled = fns.iter().filter(|f| f.disabled).count();
-        out.push(heading(
-            &format!("Functions ({}, {disabled} disabled)", fns.len()),
-            theme,
-        ));
-        let mut spans = vec![Span::raw("  ")];
-        for f in fns {
-            let (sym, word, role) = if f.disabled {
-                ("○", "disabled", Role::Warn)
-            } else {
-                ("●", "enabled", Role::Ok)
-            };
-            spans.push(Span::styled(format!("{sym} "), theme.style(role)));
-            spans.push(Span::styled(format!("{} ", f.name), text));
-            spans.push(Span::styled(format!("{word}   "), muted));
-        }
-        out.push(Line::from(spans));
-    }
     out
+}
+
+/// Functions and whether each is disabled.
+fn function_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(fns) = app.functions.get() else {
+        return Vec::new();
+    };
+    let disabled = fns.iter().filter(|f| f.disabled).count();
+    let title = format!("Functions ({}, {disabled} disabled)", fns.len());
+    let mut spans = vec![Span::raw("  ")];
+    for f in fns {
+        let (sym, word, role) = if f.disabled {
+            ("○", "disabled", Role::Warn)
+        } else {
+            ("●", "enabled", Role::Ok)
+        };
+        spans.push(Span::styled(format!("{sym} "), theme.style(role)));
+        spans.push(Span::styled(
+            format!("{} ", f.name),
+            theme.style(Role::Text),
+        ));
+        spans.push(Span::styled(format!("{word}   "), theme.style(Role::Muted)));
+    }
+    vec![heading(&title, theme), Line::from(spans)]
 }
 
 fn drift_line(what: &str, d: &Drift, theme: &Theme) -> Line<'static> {

@@ -88,7 +88,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
         inner.height.saturating_sub(drawn_h + 1),
     );
     if below.height > 0 {
-        let lines = evidence_lines(chart, states, usize::from(inner.width), theme);
+        let rows = usize::from(below.height);
+        let lines = evidence_lines(chart, states, usize::from(inner.width), rows, theme);
         f.render_widget(Paragraph::new(lines), below);
     }
 }
@@ -180,16 +181,22 @@ fn draw(
     }
 }
 
-/// The evidence of each answered step on the current path, one line each.
+/// The evidence of the steps on the current path, one line each: the latest `rows` of them.
 fn evidence_lines(
     chart: &Flowchart,
     states: &NodeStates,
     width: usize,
+    rows: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    chart
+    let answered: Vec<usize> = chart
         .current_path(states)
         .into_iter()
+        .filter(|i| states.get(&chart.nodes[*i].id).evidence.is_some())
+        .collect();
+    answered[answered.len().saturating_sub(rows)..]
+        .iter()
+        .copied()
         .filter_map(|i| {
             let node = &chart.nodes[i];
             let st = states.get(&node.id);
@@ -205,8 +212,8 @@ fn evidence_lines(
 }
 
 /// The current path as a list, then the steps after it up to the next decision. Each step gets
-/// a line; evidence gets a line of its own under the steps that matter most (the recommended
-/// step, then the decisions, latest first) while `budget` rows allow, else it follows the label.
+/// a line; evidence gets a line of its own under the steps that matter most (the decisions,
+/// latest first, then the recommended step) while `budget` rows allow, else it follows the label.
 fn compact_lines(
     chart: &Flowchart,
     states: &NodeStates,
@@ -237,8 +244,8 @@ fn compact_lines(
     order.sort_by_key(|&i| {
         let st = states.state(&chart.nodes[i].id);
         let rank = match (st, chart.nodes[i].kind) {
-            (NodeState::Recommended | NodeState::Evaluating, _) => 0,
-            (_, NodeKind::Decision) => 1,
+            (_, NodeKind::Decision) => 0,
+            (NodeState::Recommended | NodeState::Evaluating, _) => 1,
             _ => 2,
         };
         (

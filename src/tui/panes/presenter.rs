@@ -169,34 +169,37 @@ fn step_row(f: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let node = chart
         .recommended(states)
         .or_else(|| chart.current_path(states).last().copied());
-    let Some(i) = node else { return };
-    let n = &chart.nodes[i];
-    let st = states.get(&n.id);
+    let Some(index) = node else { return };
+    let step = &chart.nodes[index];
+    let st = states.get(&step.id);
     let (label, role) = match st.state {
         NodeState::Recommended => ("▶ RECOMMENDED NEXT STEP", Role::RecommendedPath),
         NodeState::Evaluating => ("… WATCHING", Role::Evaluating),
         _ => ("CURRENT STEP", Role::Text),
     };
-    let [l, b, e] = area.layout(&Layout::vertical([
+    let [label_area, word_area, evidence_area] = area.layout(&Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(1),
     ]));
     f.render_widget(
         Paragraph::new(Span::styled(
-            format!("{label} · {}", n.label),
+            format!("{label} · {}", step.label),
             theme.style(role),
         )),
-        l,
+        label_area,
     );
     let word = if st.state == NodeState::Evaluating {
         "WATCHING"
     } else {
-        n.short.trim_end_matches('?')
+        step.short.trim_end_matches('?')
     };
-    big(f, b, word, theme.style(role));
+    big(f, word_area, word, theme.style(role));
     if let Some(ev) = st.evidence {
-        f.render_widget(Paragraph::new(Span::styled(ev, theme.style(Role::Text))), e);
+        f.render_widget(
+            Paragraph::new(Span::styled(ev, theme.style(Role::Text))),
+            evidence_area,
+        );
     }
 }
 

@@ -8,12 +8,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::model::{Freshness, Snapshot};
+use crate::model::{Freshness, QueueState, Snapshot};
 use crate::tui::app::AppState;
 use crate::tui::derive::age::AgeSummary;
 use crate::tui::derive::span;
 use crate::tui::msg::PaneId;
-use crate::tui::theme::Role;
+use crate::tui::theme::{Role, Theme};
 use crate::tui::widgets::{bar, col, error_lines, pane_block, rcell, spark};
 
 const MAX_ERRORS: usize = 2;
@@ -53,37 +53,68 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
     let inner = block.inner(area);
     f.render_widget(block, area);
 
-    let w = usize::from(inner.width);
-    let narrow = w < 60;
-    let wide = w >= 90;
-    let name_w = if narrow {
-        w.saturating_sub(26).clamp(8, 20)
-    } else {
-        22
-    };
+    let cols = Columns::for_width(usize::from(inner.width));
     let target = Duration::minutes(i64::from(snap.rpo_minutes));
-    let muted = theme.style(Role::Muted);
     let mut lines = Vec::with_capacity(snap.queues.len() + 3);
-    let mut header = vec![
-        col("queue", name_w, muted),
-        Span::styled(format!("{} ", rcell("depth", 5)), muted),
-        Span::styled(format!("{} ", rcell("oldest", 6)), muted),
-    ];
-    if !narrow {
-        header.push(col("trend", 8, muted));
+    lines.push(cols.header(snap.rpo_minutes, theme));
+    let skip = usize::from(app.scroll(PaneId::Queues));
+    for q in snap.queues.iter().skip(skip) {
+        lines.push(cols.row(q, now, target, theme));
     }
-    header.push(Span::styled(format!("{} ", rcell("/min", 4)), muted));
-    if wide {
-        header.push(col("kind", 11, muted));
-    }
-    header.push(Span::styled(format!("of RPO {}m", snap.rpo_minutes), muted));
-    lines.push(Line::from(header));
+    lines.extend(error_lines(&summary, theme, MAX_ERRORS));
+    f.render_widget(Paragraph::new(lines), inner);
+}
 
-    for q in snap
-        .queues
-        .iter()
-        .skip(usize::from(app.scroll(PaneId::Queues)))
-    {
+/// Which columns fit the pane's width.
+struct Columns {
+    width: usize,
+    /// Below 60 columns: no trend sparkline.
+    narrow: bool,
+    /// From 90 columns: the queue's kind too.
+    wide: bool,
+    name: usize,
+}
+
+impl Columns {
+    fn for_width(width: usize) -> Self {
+        let narrow = width < 60;
+        Self {
+            width,
+            narrow,
+            wide: width >= 90,
+            name: if narrow {
+                width.saturating_sub(26).clamp(8, 20)
+            } else {
+                22
+            },
+        }
+    }
+
+    fn header(&self, rpo_minutes: u32, theme: &Theme) -> Line<'static> {
+        let muted = theme.style(Role::Muted);
+        let mut header = vec![
+            col("queue", self.name, muted),
+            Span::styled(format!("{} ", rcell("depth", 5)), muted),
+            Span::styled(format!("{} ", rcell("oldest", 6)), muted),
+        ];
+        if !self.narrow {
+            header.push(col("trend", 8, muted));
+        }
+        header.push(Span::styled(format!("{} ", rcell("/min", 4)), muted));
+        if self.wide {
+            header.push(col("kind", 11, muted));
+        }
+        header.push(Span::styled(format!("of RPO {rpo_minutes}m"), muted));
+        Line::from(header)
+    }
+
+    fn row(
+        &self,
+        q: &QueueState,
+        now: DateTime<Utc>,
+        target: Duration,
+        theme: &Theme,
+    ) -> Line<'static> {
         let fresh = q.depth.freshness(now) == Freshness::Fresh;
         let value_style = if fresh {
             theme.style(Role::Text)
@@ -102,8 +133,6 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
         } else {
             Role::Ok
         });
-        let history: Vec<f64> = q.history.iter().map(|(_, d)| *d as f64).collect();
-        let top = history.iter().copied().fold(DEPTH_FLOOR, f64::max);
         let rate = q.rate_per_minute().map_or_else(
             || "—".to_owned(),
             |r| {
@@ -114,22 +143,19 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
                 }
             },
         );
+        let oldest = oldest.map_or_else(|| "—".to_owned(), span);
         let mut spans = vec![
             col(
                 &format!("{} {}", q.name, q.region),
-                name_w,
+                self.name,
                 theme.style(Role::Text),
             ),
             Span::styled(format!("{} ", rcell(&depth, 5)), value_style),
-            Span::styled(
-                format!(
-                    "{} ",
-                    rcell(&oldest.map_or_else(|| "—".to_owned(), span), 6)
-                ),
-                value_style,
-            ),
+            Span::styled(format!("{} ", rcell(&oldest, 6)), value_style),
         ];
-        if !narrow {
+        if !self.narrow {
+            let history: Vec<f64> = q.history.iter().map(|(_, d)| *d as f64).collect();
+            let top = history.iter().copied().fold(DEPTH_FLOOR, f64::max);
             spans.push(Span::styled(
                 format!("{} ", spark(&history, 8, Some(top))),
                 theme.style(Role::Spark),
@@ -139,11 +165,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
             format!("{} ", rcell(&rate, 4)),
             theme.style(Role::Text),
         ));
-        if wide {
-            spans.push(col(&q.kind, 11, muted));
+        if self.wide {
+            spans.push(col(&q.kind, 11, theme.style(Role::Muted)));
         }
         let used: usize = spans.iter().map(Span::width).sum();
-        let gauge_w = w.saturating_sub(used + 6).min(20);
+        let gauge_w = self.width.saturating_sub(used + 6).min(20);
         if gauge_w >= 4 {
             spans.push(Span::styled(
                 format!("{} ", bar(ratio, gauge_w)),
@@ -154,8 +180,6 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
         if !fresh {
             spans.push(Span::styled(" ⚠ old", theme.style(Role::Stale)));
         }
-        lines.push(Line::from(spans));
+        Line::from(spans)
     }
-    lines.extend(error_lines(&summary, theme, MAX_ERRORS));
-    f.render_widget(Paragraph::new(lines), inner);
 }
