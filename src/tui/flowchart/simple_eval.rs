@@ -65,11 +65,11 @@ pub fn evaluate(snap: &Snapshot, incident: Option<&Incident>) -> NodeStates {
             "deploy_related",
             NodeState::Yes,
             format!(
-                "{} on {} at {}, {mins}m before onset {}",
+                "{} {mins}m before onset {}: {} at {}",
                 change.kind.label(),
+                hhmm(onset),
                 app.name,
-                hhmm(change.at),
-                hhmm(onset)
+                hhmm(change.at)
             ),
         );
         slots(&mut s, app, &all, inc)
@@ -296,7 +296,7 @@ mod tests {
         let ev = s.get("deploy_related").evidence.expect("evidence");
         assert_eq!(
             ev,
-            "⇄ swap on func-orders-prod-krc at 02:58, 1m before onset 02:59"
+            "⇄ swap 1m before onset 02:59: func-orders-prod-krc at 02:58"
         );
         assert_eq!(s.state("slots_healthy"), NodeState::Yes);
         assert_eq!(

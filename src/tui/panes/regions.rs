@@ -9,13 +9,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::region_rows::{AppRow, build_rows};
-use crate::model::{Freshness, Health, RegionInfo, Snapshot};
+use super::region_rows::{
+    AppRow, build_rows, checks_spans, platform_spans, route_spans, slot_spans,
+};
+use crate::model::{Freshness, RegionInfo, Snapshot};
 use crate::tui::app::AppState;
 use crate::tui::derive::age::AgeSummary;
 use crate::tui::msg::PaneId;
 use crate::tui::theme::{Role, Theme};
-use crate::tui::widgets::{cell, col, error_lines, fit, pane_block, percent, spark};
+use crate::tui::widgets::{col, error_lines, fit, pane_block, percent, spark};
 
 /// How much of each app a row shows, by the room there is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -308,118 +310,5 @@ fn app_lines(
             spans.extend(platform_spans(row, theme));
             vec![Line::from(spans)]
         }
-    }
-}
-
-/// `prod 2026.04.02 ✗  staging 2026.03.28 ✓`, the versions in each slot.
-fn slot_spans(row: &AppRow, theme: &Theme) -> Vec<Span<'static>> {
-    let mut out = Vec::new();
-    for (slot, version, h) in &row.slots {
-        let name = if *slot == "production" { "prod" } else { slot };
-        out.push(Span::styled(format!("{name} "), theme.style(Role::Muted)));
-        out.push(Span::styled(
-            format!("{} ", version.unwrap_or("—")),
-            theme.style(Role::Info),
-        ));
-        out.push(Span::styled(format!("{}  ", h.symbol()), theme.health(*h)));
-    }
-    if row.slots.len() == 1 {
-        out.push(Span::raw(" ".repeat(22)));
-    }
-    out
-}
-
-/// Every check (`application ✗ storage ✓ queue ✓`), or in short form only the failing ones.
-fn checks_spans(row: &AppRow, short: bool, theme: &Theme) -> Vec<Span<'static>> {
-    let failing: Vec<_> = row.checks.iter().filter(|(_, h)| !h.is_ok()).collect();
-    if short && failing.is_empty() {
-        let n = row.checks.len();
-        let text = if n == 0 {
-            "no checks".to_owned()
-        } else {
-            format!("{n} checks ✓")
-        };
-        return vec![Span::styled(text, theme.style(Role::Muted))];
-    }
-    let list: Vec<&(String, Health)> = if short {
-        failing
-    } else {
-        row.checks.iter().collect()
-    };
-    let mut out = Vec::new();
-    for (name, h) in list {
-        out.push(Span::styled(format!("{name} "), theme.style(Role::Muted)));
-        out.push(Span::styled(format!("{} ", h.symbol()), theme.health(*h)));
-    }
-    out
-}
-
-/// `RH ✓ Available`, marked old when its source is failing.
-fn platform_spans(row: &AppRow, theme: &Theme) -> Vec<Span<'static>> {
-    match &row.platform {
-        Some((h, word)) => {
-            let (style, note) = if row.platform_fresh == Freshness::Fresh {
-                (theme.health(*h), String::new())
-            } else {
-                (
-                    theme.style(Role::Stale),
-                    format!(" ⚠ old {}", row.platform_age),
-                )
-            };
-            vec![
-                Span::styled("RH ", theme.style(Role::Muted)),
-                Span::styled(format!("{} {word}{note}", h.symbol()), style),
-            ]
-        }
-        None => vec![Span::styled("RH ? no data", theme.style(Role::Unknown))],
-    }
-}
-
-/// `TM ◐ degraded p1` (or in short form `TM◐ p1`).
-fn route_spans(row: &AppRow, short: bool, theme: &Theme) -> Vec<Span<'static>> {
-    let Some((kind, r)) = &row.route else {
-        return if short {
-            vec![Span::raw(" ".repeat(17))]
-        } else {
-            Vec::new()
-        };
-    };
-    let style = theme.style(match r.routing {
-        crate::model::Routing::Serving => Role::Ok,
-        crate::model::Routing::Degraded => Role::Crit,
-        crate::model::Routing::Disabled => Role::Warn,
-        crate::model::Routing::Checking => Role::Unknown,
-    });
-    let prio = r.priority.map(|p| format!(" p{p}")).unwrap_or_default();
-    if short {
-        vec![
-            Span::styled(format!("{kind} "), theme.style(Role::Muted)),
-            Span::styled(
-                cell(
-                    &format!("{} {}{prio}", r.routing.symbol(), r.routing.label()),
-                    13,
-                ),
-                style,
-            ),
-            Span::raw(" "),
-        ]
-    } else {
-        let enabled = if r.enabled { "enabled" } else { "disabled" };
-        let monitor = r
-            .monitor
-            .as_deref()
-            .map(|m| format!(" · monitor {m}"))
-            .unwrap_or_default();
-        vec![
-            Span::styled(format!("{kind} {} ", r.name), theme.style(Role::Muted)),
-            Span::styled(
-                format!("{} {}", r.routing.symbol(), r.routing.label()),
-                style,
-            ),
-            Span::styled(
-                format!(" ({enabled}{monitor}{prio})"),
-                theme.style(Role::Muted),
-            ),
-        ]
     }
 }
