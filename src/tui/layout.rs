@@ -116,7 +116,9 @@ fn compact(f: &mut Frame, body: Rect, app: &AppState) {
 }
 
 fn medium(f: &mut Frame, body: Rect, app: &AppState) {
-    let reg_h = regions::height(app, body.width, body.height / 2);
+    // Regions stacked when the panes below keep 18 rows (queues, deployments, timeline), else
+    // side by side.
+    let reg_h = regions::height(app, body.width, body.height.saturating_sub(18));
     let [top, bottom] = body.layout(&Layout::vertical([
         Constraint::Length(reg_h),
         Constraint::Fill(1),

@@ -26,7 +26,7 @@ pub struct NodeBox {
     pub state: NodeState,
     /// The label that fits: the runbook's words or the short form.
     pub label: String,
-    /// The evidence line, when the boxes are tall enough to hold one.
+    /// The evidence line (empty when there is none), when the boxes are tall enough for one.
     pub detail: Option<String>,
 }
 
@@ -154,12 +154,8 @@ pub fn layout_flowchart(chart: &Flowchart, states: &NodeStates, size: Size) -> V
             } else {
                 chart.nodes[node].short.clone()
             };
-            let detail = (box_h == 4).then(|| {
-                node_status.evidence.clone().map_or_else(
-                    || node_status.state.word().to_owned(),
-                    |e| format!("{}: {e}", node_status.state.word()),
-                )
-            });
+            // Tall boxes carry the evidence (the state's word is on the border).
+            let detail = (box_h == 4).then(|| node_status.evidence.clone().unwrap_or_default());
             out.push(NodeBox {
                 node,
                 rect: Rect::new(x, l as u16 * (box_h + 1), box_w, box_h),
@@ -351,7 +347,7 @@ mod tests {
         assert!(by_id(&boxes((100, 31)), "assess").detail.is_none());
         assert_eq!(
             by_id(&boxes((100, 39)), "assess").detail.as_deref(),
-            Some("not reached")
+            Some("")
         );
     }
 

@@ -99,10 +99,13 @@ fn change_line(
     if let Some(onset) = onset {
         let used: usize = spans.iter().map(Span::width).sum();
         let long = format!("◆ before onset {}", hhmm(onset));
-        let text = if used + long.chars().count() <= w {
+        let room = w.saturating_sub(used);
+        let text = if long.chars().count() <= room {
             long
-        } else {
+        } else if room >= 14 {
             "◆ before onset".to_owned()
+        } else {
+            "◆ onset".to_owned()
         };
         spans.push(Span::styled(text, theme.style(Role::Warn)));
     }

@@ -249,9 +249,19 @@ fn app_lines(
         spans.push(Span::styled(format!("{:>6} ", fit(&fail, 6)), fail_style));
         let room = width.saturating_sub(32);
         spans.push(Span::styled(
-            spark(&row.rates, room.min(10), Some(top)),
+            format!("{} ", spark(&row.rates, room.min(10), Some(top))),
             theme.style(Role::Spark),
         ));
+        // Wider columns take the latency, then the production version.
+        let mut left = room.saturating_sub(11);
+        if left >= 7 {
+            spans.push(Span::styled(format!("{avg:>6} "), theme.style(Role::Text)));
+            left -= 7;
+        }
+        if left >= 11 {
+            let version = row.prod_version().unwrap_or("—");
+            spans.push(col(version, 10, theme.style(Role::Info)));
+        }
         return vec![Line::from(spans)];
     }
     if format == Format::Line {
