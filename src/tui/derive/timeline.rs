@@ -335,6 +335,24 @@ mod tests {
     }
 
     #[test]
+    fn a_queue_crossing_the_rpo_target_and_coming_back_is_recorded() {
+        let calm = fixtures::calm();
+        let mut late = fixtures::calm();
+        late.taken_at += chrono::Duration::seconds(30);
+        let q = late
+            .queues
+            .iter_mut()
+            .find(|q| q.name == "payments")
+            .expect("queue");
+        q.oldest.value = Some(Some(late.taken_at - chrono::Duration::minutes(6)));
+        let over = diff(Some(&calm), &late);
+        assert!(over.iter().any(|e| e.kind == EntryKind::QueueOver
+            && e.text == "queue payments (krc): oldest message passed the RPO of 5m"));
+        let back = diff(Some(&late), &calm);
+        assert!(back.iter().any(|e| e.kind == EntryKind::QueueBack));
+    }
+
+    #[test]
     fn recovery_shows_the_swap_back_and_the_health_coming_back() {
         let e = diff(Some(&fixtures::bad_release()), &fixtures::recovered());
         assert!(e.iter().any(|e| {

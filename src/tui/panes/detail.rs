@@ -9,6 +9,7 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
+use super::region_rows::{route_of, route_spans};
 use crate::model::observed::short_age;
 use crate::model::{AppState as App, MetricPoint, SlotState, Snapshot};
 use crate::tui::app::AppState;
@@ -91,6 +92,11 @@ fn heading(text: &str, theme: &Theme) -> Line<'static> {
 
 fn facts(snap: &Snapshot, app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = site_lines(app, theme);
+    if let Some(route) = route_of(snap, &app.name) {
+        let mut spans = vec![Span::styled(cell("Route", 10), theme.style(Role::Muted))];
+        spans.extend(route_spans(Some(route), false, theme));
+        out.push(Line::from(spans));
+    }
     out.push(Line::raw(""));
     out.push(heading("Slots", theme));
     out.extend(app.slots.iter().map(|s| slot_line(s, snap, theme)));

@@ -53,6 +53,19 @@ impl AppRow<'_> {
     }
 }
 
+/// The Traffic Manager endpoint (`TM`) or Front Door origin (`FD`) that routes to an app.
+pub fn route_of<'a>(snap: &'a Snapshot, app: &str) -> Option<(&'static str, &'a RouteState)> {
+    [
+        ("TM", &snap.routes.traffic_manager),
+        ("FD", &snap.routes.front_door),
+    ]
+    .into_iter()
+    .find_map(|(kind, r)| {
+        let (_, o) = r.as_ref()?;
+        o.get()?.iter().find(|e| e.app == app).map(|e| (kind, e))
+    })
+}
+
 /// The rows of every app, in snapshot order.
 pub fn build_rows(snap: &Snapshot, now: DateTime<Utc>) -> Vec<AppRow<'_>> {
     snap.apps
@@ -61,18 +74,7 @@ pub fn build_rows(snap: &Snapshot, now: DateTime<Utc>) -> Vec<AppRow<'_>> {
             let prod = app.production();
             let report = prod.and_then(|s| s.health.get());
             let points = app.metrics.get().map(Vec::as_slice).unwrap_or_default();
-            let route = [
-                ("TM", &snap.routes.traffic_manager),
-                ("FD", &snap.routes.front_door),
-            ]
-            .into_iter()
-            .find_map(|(kind, r)| {
-                let (_, o) = r.as_ref()?;
-                o.get()?
-                    .iter()
-                    .find(|e| e.app == app.name)
-                    .map(|e| (kind, e))
-            });
+            let route = route_of(snap, &app.name);
             AppRow {
                 app,
                 health: app.health(),
@@ -171,9 +173,14 @@ pub(super) fn platform_spans(row: &AppRow, theme: &Theme) -> Vec<Span<'static>> 
     }
 }
 
-/// `TM ◐ degraded p1` (or in short form `TM◐ p1`).
-pub(super) fn route_spans(row: &AppRow, short: bool, theme: &Theme) -> Vec<Span<'static>> {
-    let Some((kind, r)) = &row.route else {
+/// `TM ◐ degraded p1`, or in long form `TM primary-endpoint ◐ degraded (enabled · monitor
+/// Degraded p1)`; blank in short form when the app has no route.
+pub fn route_spans(
+    route: Option<(&'static str, &RouteState)>,
+    short: bool,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    let Some((kind, r)) = route else {
         return if short {
             vec![Span::raw(" ".repeat(17))]
         } else {

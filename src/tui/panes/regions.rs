@@ -286,7 +286,7 @@ fn app_lines(
         spans.extend(platform_spans(row, theme));
         spans.push(Span::raw(" "));
     } else {
-        spans.extend(route_spans(row, true, theme));
+        spans.extend(route_spans(row.route, true, theme));
     }
     let used: usize = spans.iter().map(Span::width).sum();
     match format {

@@ -210,6 +210,46 @@ fn below_80x24_the_screen_says_so_and_no_size_panics() {
 }
 
 #[test]
+fn the_detail_view_shows_drift_names_and_never_a_value_or_digest() {
+    let mut app = fixtures::console_at(BAD, (160, 48), &ConsoleOptions::default());
+    app.update(Msg::Command(Command::App("func-orders-prod-krc".into())));
+    let s = text(draw(&app, 160, 48).backend().buffer());
+    assert!(
+        s.contains("missing there (1): Orders__FeatureNewPricing"),
+        "{s}"
+    );
+    assert!(
+        s.contains("differ (1): function/CreateOrder/default"),
+        "{s}"
+    );
+    assert!(
+        s.contains("TM primary-endpoint ◐ degraded (enabled · monitor Degraded p1)"),
+        "{s}"
+    );
+    let snap = app.snapshot().expect("data");
+    let orders = snap
+        .apps
+        .iter()
+        .find(|a| a.name == "func-orders-prod-krc")
+        .expect("app");
+    let digests = orders
+        .settings
+        .get()
+        .into_iter()
+        .chain(orders.keys.get())
+        .flat_map(|m| m.values());
+    for d in digests {
+        assert!(!s.contains(d.short()), "a digest reached the screen");
+    }
+    for value in ["InstrumentationKey", "fixture-host", "https://pricing"] {
+        assert!(
+            !s.contains(value),
+            "a setting value reached the screen: {value}"
+        );
+    }
+}
+
+#[test]
 fn an_empty_console_draws_at_every_size() {
     let app = AppState::new(&ConsoleOptions::default(), fixtures::at(0));
     for (w, h) in [(80, 24), (160, 48), (300, 80)] {
