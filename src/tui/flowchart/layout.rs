@@ -115,8 +115,10 @@ pub fn layout_flowchart(chart: &Flowchart, states: &NodeStates, size: Size) -> V
         .count() as u16;
     let usable_w = size.width.saturating_sub(channels * CHANNEL_W);
 
-    // Box height: 4 rows (label + evidence) when there is room, else 3.
-    let height_for = |h: u16| depth as u16 * h + (depth as u16 - 1);
+    // Box height: 4 rows (label + evidence) when there is room, else 3; and a row under the
+    // last layer when an edge leaves it for a channel.
+    let spare_row = u16::from(channels > 0);
+    let height_for = |h: u16| depth as u16 * h + (depth as u16 - 1) + spare_row;
     let box_h = if height_for(4) <= size.height {
         4
     } else if height_for(3) <= size.height {

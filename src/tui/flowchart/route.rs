@@ -74,18 +74,26 @@ pub fn route_edges(chart: &Flowchart, boxes: &[NodeBox], path: &[usize]) -> Rout
         let cx = c.rect.x + c.rect.width / 2;
         let below_p = p.rect.bottom();
         fixed.insert((px, below_p - 1), ('┬', hot));
-        let Some(above_c) = c.rect.y.checked_sub(1) else {
-            // A back edge into the top row: along the channel and in from the right.
+        let upward = c.rect.y <= p.rect.y;
+        let mid = c.rect.y + c.rect.height / 2;
+        let clear_right = !boxes.iter().any(|b| {
+            b.node != c.node
+                && b.rect.x >= c.rect.right()
+                && (b.rect.y..b.rect.bottom()).contains(&mid)
+        });
+        if upward && clear_right || c.rect.y == 0 {
+            // A back edge: out along the channel at the right and in at the side, so it never
+            // merges with the edges coming in from above.
             let lane = right_edge + 1 + channel * 2;
             channel += 1;
-            let mid = c.rect.y + c.rect.height / 2;
             horizontal(&mut mark, px, lane, below_p, hot);
             mark(px, below_p, UP, hot);
             vertical(&mut mark, lane, below_p, mid, hot);
             horizontal(&mut mark, c.rect.right(), lane, mid, hot);
             fixed.insert((c.rect.right() - 1, mid), ('◀', hot));
             continue;
-        };
+        }
+        let above_c = c.rect.y - 1;
         fixed.insert((cx, c.rect.y), ('▼', hot));
         if below_p == above_c {
             // Neighbouring layers: one row between them.

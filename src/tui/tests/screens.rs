@@ -267,6 +267,48 @@ fn a_compact_runbook_pane_lists_the_path_with_evidence() {
     insta::assert_snapshot!("runbook_compact_44x11", term.backend());
 }
 
+#[test]
+fn the_runbook_pane_draws_any_flowchart_given_as_data() {
+    use crate::tui::flowchart::{EdgeLabel, Flowchart, NodeKind, NodeState, NodeStates};
+    let mut app = fixtures::console_at(BAD, (80, 24), &ConsoleOptions::default());
+    app.data.flowchart = Flowchart::from_table(
+        &[
+            ("page", NodeKind::Terminal, "Paged", "Paged"),
+            ("dns", NodeKind::Decision, "DNS resolves?", "DNS?"),
+            ("flush", NodeKind::Process, "Flush resolver caches", "Flush"),
+            ("call", NodeKind::Terminal, "Call the vendor", "Call"),
+        ],
+        &[
+            ("page", "dns", None),
+            ("dns", "call", Some(EdgeLabel::Yes)),
+            ("dns", "flush", Some(EdgeLabel::No)),
+            ("flush", "dns", None),
+        ],
+    );
+    let mut states = NodeStates::default();
+    states.set("page", NodeState::Done, None);
+    states.set(
+        "dns",
+        NodeState::No,
+        Some("NXDOMAIN from 2 of 3 resolvers".to_owned()),
+    );
+    states.set("flush", NodeState::Recommended, None);
+    app.data.flow = states;
+    let mut term = Terminal::new(TestBackend::new(60, 16)).expect("test backend");
+    term.draw(|f| panes::flowchart::render(f, Rect::new(0, 0, 60, 16), &app))
+        .expect("drawn");
+    insta::assert_snapshot!("runbook_other_chart_60x16", term.backend());
+    let s = text(term.backend().buffer());
+    assert!(
+        s.contains("✗ DNS resolves?") && s.contains("▶ Flush resolver caches"),
+        "{s}"
+    );
+    assert!(
+        s.contains("◀"),
+        "the edge back up to the decision is drawn: {s}"
+    );
+}
+
 #[tokio::test]
 async fn the_event_loop_draws_takes_snapshots_and_quits_on_q() {
     let (snap_tx, mut snap_rx) = watch::channel(Arc::new(fixtures::calm()));
