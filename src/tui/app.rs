@@ -149,6 +149,15 @@ impl AppState {
         self.ui.scroll[DETAIL_SCROLL]
     }
 
+    /// Whether a message can change the screen (keys with no binding and no modal cannot), so
+    /// the loop can skip drawing after it.
+    pub fn changes_on(&self, msg: &Msg) -> bool {
+        match msg {
+            Msg::Key(k) => self.modal.is_some() || self.ui.keymap.command(*k).is_some(),
+            _ => true,
+        }
+    }
+
     /// Consumes one message; returns what the runtime should do, if anything.
     pub fn update(&mut self, msg: Msg) -> Option<Intent> {
         match msg {

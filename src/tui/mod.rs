@@ -206,15 +206,5 @@ where
     }
 }
 
-impl AppState {
-    /// Whether a message can change the screen (keys with no binding and no modal cannot).
-    pub fn changes_on(&self, msg: &Msg) -> bool {
-        match msg {
-            Msg::Key(k) => self.modal.is_some() || self.ui.keymap.command(*k).is_some(),
-            _ => true,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests;

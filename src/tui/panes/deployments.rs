@@ -74,17 +74,26 @@ fn change_line(
         ChangeKind::Swap => Role::Info,
         ChangeKind::Deployment => Role::Text,
     });
+    let narrow = w < 50;
     let name_w = if full_names { 22 } else { 15 };
+    let (kind, kind_w) = if narrow {
+        (c.kind.label().split(' ').next().unwrap_or("·"), 1)
+    } else {
+        (c.kind.label(), 8)
+    };
     let mut spans = vec![
         col(&when(c.at, now), 5, muted),
-        col(c.kind.label(), 8, kind_style),
+        col(kind, kind_w, kind_style),
         col(&name, name_w, theme.style(Role::Text)),
     ];
     if w >= 60 {
         spans.push(col(&c.slot, 18, muted));
     }
-    let version = c.version.as_deref().unwrap_or("—");
-    spans.push(col(version, 10, theme.style(Role::Info)));
+    // In a narrow pane the onset mark takes the version's place.
+    if !(narrow && onset.is_some()) {
+        let version = c.version.as_deref().unwrap_or("—");
+        spans.push(col(version, 10, theme.style(Role::Info)));
+    }
     if w >= 100 {
         spans.push(col(c.who.as_deref().unwrap_or("—"), 18, muted));
     }

@@ -155,6 +155,23 @@ fn the_deployment_before_the_onset_is_marked() {
 }
 
 #[test]
+fn at_80x24_focusing_deployments_shows_them_with_the_onset_mark() {
+    let mut app = fixtures::console_at(BAD, (80, 24), &ConsoleOptions::default());
+    app.update(Msg::Command(Command::Focus(
+        crate::tui::msg::PaneId::Deployments,
+    )));
+    let s = text(draw(&app, 80, 24).backend().buffer());
+    let line = s
+        .lines()
+        .find(|l| l.contains("◆"))
+        .expect("a marked change");
+    assert!(
+        line.contains("02:58 ⇄ orders-api krc") && line.contains("◆ before onset"),
+        "{line}"
+    );
+}
+
+#[test]
 fn the_runbook_draws_boxes_at_160x48_and_the_path_at_80x24() {
     let wide = text(screen(BAD, 160, 48, "dark").backend().buffer());
     assert!(wide.contains("┃▶ Slot swap      ┃"), "{wide}");
