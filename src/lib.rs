@@ -19,6 +19,7 @@
 //!   the simulator.
 //! - [`sim`]: the simulated Azure: world state, virtual clock, fault timeline, HTTP server.
 //! - [`observe`]: pollers that turn client reads into snapshots.
+//! - [`tui`]: the console: event loop, state, panes, themes.
 //! - [`cli`]: the command line.
 //! - [`logging`]: tracing to stderr or to a file, and the state directory.
 
@@ -29,3 +30,4 @@ pub mod logging;
 pub mod model;
 pub mod observe;
 pub mod sim;
+pub mod tui;

@@ -1,0 +1,174 @@
+//! The command line (`:`): parses `name args` into a [`Command`] and completes names (commands,
+//! apps, themes, panes) on Tab. Pure: given the input and the names, returns the result.
+
+use super::msg::{Command, PaneId};
+
+/// The commands the line knows, with a one-line description for help.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("help", "show keys and commands"),
+    ("app", "app NAME: open an app's detail"),
+    ("theme", "theme NAME: switch theme"),
+    ("presenter", "presenter mode"),
+    ("main", "back to the main view"),
+    (
+        "focus",
+        "focus PANE: runbook, regions, queues, deployments, timeline",
+    ),
+    ("quit", "leave the console"),
+];
+
+/// Names the line can complete, beyond the commands.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// App names.
+    pub apps: Vec<String>,
+    /// Theme names.
+    pub themes: Vec<String>,
+}
+
+/// Parses a command line (without the leading `:`).
+pub fn parse(input: &str) -> Result<Command, String> {
+    let mut words = input.split_whitespace();
+    let Some(name) = words.next() else {
+        return Err("empty command".to_owned());
+    };
+    let arg = words.collect::<Vec<_>>().join(" ");
+    let need = |what: &str| {
+        if arg.is_empty() {
+            Err(format!("`{name}` needs {what}"))
+        } else {
+            Ok(arg.clone())
+        }
+    };
+    let pane = |s: &str| PaneId::ALL.into_iter().find(|p| p.name() == s);
+    match name {
+        "help" | "h" => Ok(Command::Help),
+        "app" => need("an app name").map(Command::App),
+        "theme" => need("a theme name").map(Command::Theme),
+        "presenter" | "p" => Ok(Command::Presenter),
+        "main" | "dashboard" => Ok(Command::Main),
+        "quit" | "q" => Ok(Command::Quit),
+        "focus" => pane(&need("a pane name")?)
+            .map(Command::Focus)
+            .ok_or_else(|| format!("no pane `{arg}`")),
+        other => pane(other)
+            .map(Command::Focus)
+            .ok_or_else(|| format!("unknown command `{other}` (Tab lists them)")),
+    }
+}
+
+/// The candidates for the word being typed: command names for the first word, then apps,
+/// themes or panes depending on the command.
+pub fn candidates(input: &str, names: &Names) -> Vec<String> {
+    let (head, tail) = match input.split_once(' ') {
+        Some((h, t)) => (h, Some(t.trim_start())),
+        None => (input, None),
+    };
+    let pool: Vec<String> = match tail {
+        None => COMMANDS
+            .iter()
+            .map(|c| c.0.to_owned())
+            .chain(PaneId::ALL.iter().map(|p| p.name().to_owned()))
+            .collect(),
+        Some(_) if head == "app" => names.apps.clone(),
+        Some(_) if head == "theme" => names.themes.clone(),
+        Some(_) if head == "focus" => PaneId::ALL.iter().map(|p| p.name().to_owned()).collect(),
+        Some(_) => Vec::new(),
+    };
+    let typed = tail.unwrap_or(head);
+    let mut out: Vec<String> = pool.into_iter().filter(|c| c.starts_with(typed)).collect();
+    out.dedup();
+    out
+}
+
+/// Completes the input as far as the candidates agree; returns the new input and the candidates.
+pub fn complete(input: &str, names: &Names) -> (String, Vec<String>) {
+    let found = candidates(input, names);
+    let Some(first) = found.first() else {
+        return (input.to_owned(), found);
+    };
+    let common = found.iter().fold(first.clone(), |acc, c| {
+        acc.chars()
+            .zip(c.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect()
+    });
+    let prefix = match input.split_once(' ') {
+        Some((head, _)) => format!("{head} "),
+        None => String::new(),
+    };
+    let mut out = format!("{prefix}{common}");
+    if found.len() == 1
+        && prefix.is_empty()
+        && COMMANDS
+            .iter()
+            .any(|c| c.0 == common && matches!(c.0, "app" | "theme" | "focus"))
+    {
+        out.push(' ');
+    }
+    (out, found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> Names {
+        Names {
+            apps: vec![
+                "func-orders-prod-krc".into(),
+                "func-orders-prod-jpe".into(),
+                "func-catalog-prod-krc".into(),
+            ],
+            themes: vec!["dark".into(), "light".into(), "colorblind".into()],
+        }
+    }
+
+    #[test]
+    fn every_view_is_reachable_by_name() {
+        assert_eq!(parse("help"), Ok(Command::Help));
+        assert_eq!(parse("presenter"), Ok(Command::Presenter));
+        assert_eq!(parse("main"), Ok(Command::Main));
+        assert_eq!(parse("quit"), Ok(Command::Quit));
+        assert_eq!(
+            parse("app func-orders-prod-krc"),
+            Ok(Command::App("func-orders-prod-krc".into()))
+        );
+        assert_eq!(parse("theme light"), Ok(Command::Theme("light".into())));
+        assert_eq!(parse("queues"), Ok(Command::Focus(PaneId::Queues)));
+        assert_eq!(
+            parse("focus timeline"),
+            Ok(Command::Focus(PaneId::Timeline))
+        );
+    }
+
+    #[test]
+    fn bad_commands_say_what_is_wrong() {
+        assert!(
+            parse("app")
+                .expect_err("an error")
+                .contains("needs an app name")
+        );
+        assert!(
+            parse("frobnicate")
+                .expect_err("an error")
+                .contains("unknown command `frobnicate`")
+        );
+        assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn tab_completes_commands_then_names() {
+        assert_eq!(complete("pre", &names()).0, "presenter");
+        assert_eq!(complete("th", &names()).0, "theme ");
+        assert_eq!(complete("theme co", &names()).0, "theme colorblind");
+        let (line, found) = complete("app func-orders", &names());
+        assert_eq!(line, "app func-orders-prod-");
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            complete("app zzz", &names()),
+            ("app zzz".to_owned(), Vec::new())
+        );
+    }
+}

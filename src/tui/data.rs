@@ -1,0 +1,172 @@
+//! [`DataView`]: what the console knows of the estate — the latest snapshot and what it derives
+//! from the sequence of snapshots it has seen (incident, timeline, flowchart states, changes,
+//! onsets). Updated only by `apply`, read by the panes. Pure.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::derive::incident::Incident;
+use super::derive::timeline::{self, TimelineEntry};
+use super::derive::{Change, app_onset, changes};
+use super::flowchart::{Flowchart, NodeStates, simple_eval};
+use super::msg::PaneId;
+use crate::model::Snapshot;
+
+/// How many timeline entries are kept.
+pub const TIMELINE_CAP: usize = 500;
+
+/// The data side of the console's state.
+#[derive(Debug, Clone)]
+pub struct DataView {
+    /// The latest snapshot.
+    pub snapshot: Option<Arc<Snapshot>>,
+    /// The clock, as of the last tick.
+    pub now: DateTime<Utc>,
+    /// The incident, once an app has been seen unhealthy.
+    pub incident: Option<Incident>,
+    /// What happened, oldest first.
+    pub timeline: VecDeque<TimelineEntry>,
+    /// The runbook flowchart.
+    pub flowchart: Flowchart,
+    /// Its node states, from the latest snapshot.
+    pub flow: NodeStates,
+    /// Deployments and swaps in the latest snapshot, newest first.
+    pub changes: Vec<Change>,
+    /// Failure-rate onsets per app.
+    pub onsets: HashMap<String, DateTime<Utc>>,
+}
+
+impl DataView {
+    /// Nothing seen yet.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Self {
+            snapshot: None,
+            now,
+            incident: None,
+            timeline: VecDeque::new(),
+            flowchart: Flowchart::runbook(),
+            flow: NodeStates::default(),
+            changes: Vec::new(),
+            onsets: HashMap::new(),
+        }
+    }
+
+    /// Takes in a new snapshot: diffs it against the last for the timeline and re-derives the rest.
+    pub fn apply(&mut self, snap: Arc<Snapshot>) {
+        for e in timeline::diff(self.snapshot.as_deref(), &snap) {
+            if self.timeline.len() == TIMELINE_CAP {
+                self.timeline.pop_front();
+            }
+            self.timeline.push_back(e);
+        }
+        self.incident = Incident::observe(self.incident.take(), &snap);
+        self.flow = simple_eval::evaluate(&snap, self.incident.as_ref());
+        self.changes = changes(&snap);
+        self.onsets = snap
+            .apps
+            .iter()
+            .filter_map(|a| Some((a.name.clone(), app_onset(a)?)))
+            .collect();
+        self.snapshot = Some(snap);
+    }
+
+    /// App names in screen order: by region (estate order), then estate order.
+    pub fn app_order(&self) -> Vec<String> {
+        let Some(s) = &self.snapshot else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(s.apps.len());
+        for r in &s.regions {
+            out.extend(
+                s.apps
+                    .iter()
+                    .filter(|a| a.region == r.name)
+                    .map(|a| a.name.clone()),
+            );
+        }
+        out.extend(
+            s.apps
+                .iter()
+                .filter(|a| !s.regions.iter().any(|r| r.name == a.region))
+                .map(|a| a.name.clone()),
+        );
+        out
+    }
+
+    /// How many lines a pane's content has, for scrolling.
+    pub fn lines(&self, pane: PaneId) -> usize {
+        match pane {
+            PaneId::Flowchart => self.flowchart.nodes.len(),
+            PaneId::Regions => self.app_order().len(),
+            PaneId::Queues => self.snapshot.as_ref().map_or(0, |s| s.queues.len()),
+            PaneId::Deployments => self.changes.len(),
+            PaneId::Timeline => self.timeline.len(),
+        }
+    }
+
+    /// Finds an app by exact name, or by a fragment that matches exactly one app.
+    pub fn find_app(&self, name: &str) -> Result<String, String> {
+        let names = self.app_order();
+        if names.iter().any(|n| n == name) {
+            return Ok(name.to_owned());
+        }
+        let hits: Vec<&String> = names.iter().filter(|n| n.contains(name)).collect();
+        match hits.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(format!("no app `{name}`")),
+            many => Err(format!(
+                "`{name}` matches {} apps: {}",
+                many.len(),
+                many.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::fixtures;
+
+    #[test]
+    fn apps_are_ordered_by_region_then_estate_order() {
+        let mut d = DataView::new(fixtures::at(0));
+        d.apply(Arc::new(fixtures::calm()));
+        let order = d.app_order();
+        assert_eq!(order.len(), 12);
+        assert_eq!(order[0], "func-orders-prod-krc");
+        assert_eq!(order[6], "func-orders-prod-jpe");
+    }
+
+    #[test]
+    fn apps_are_found_by_unique_fragment() {
+        let mut d = DataView::new(fixtures::at(0));
+        d.apply(Arc::new(fixtures::calm()));
+        assert_eq!(
+            d.find_app("catalog-prod-jpe"),
+            Ok("func-catalog-prod-jpe".into())
+        );
+        assert!(
+            d.find_app("orders")
+                .expect_err("an error")
+                .contains("matches 2 apps")
+        );
+        assert!(d.find_app("nope").is_err());
+    }
+
+    #[test]
+    fn the_sequence_builds_a_timeline_and_an_incident() {
+        let mut d = DataView::new(fixtures::at(0));
+        for s in fixtures::history_until(fixtures::BAD) {
+            d.apply(Arc::new(s));
+        }
+        assert!(d.incident.is_some());
+        assert!(d.timeline.len() >= 4, "{:#?}", d.timeline);
+        assert!(d.onsets.contains_key("func-orders-prod-krc"));
+    }
+}

@@ -1,0 +1,369 @@
+//! The timeline: what happened, derived by diffing consecutive snapshots — health changes, new
+//! deployments and activity (swaps, restarts, config writes), queues crossing the RPO threshold,
+//! sources starting or stopping failing. Each entry is stamped with the data's time, not the
+//! screen's. Pure.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::model::{ActivityKind, AppState, Health, Observed, QueueState, Snapshot, SourceError};
+
+use super::site_of;
+
+/// What a timeline entry records; decides its symbol and style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// The console started watching.
+    Started,
+    /// An app's (or its platform's) health changed to this.
+    Health(Health),
+    /// A deployment was seen.
+    Deployment,
+    /// A swap, restart or configuration write was seen in the activity log.
+    Activity,
+    /// A queue's oldest message passed the RPO target.
+    QueueOver,
+    /// A queue's oldest message came back under the RPO target.
+    QueueBack,
+    /// A source started failing.
+    SourceFailing,
+    /// A failing source answered again.
+    SourceRecovered,
+}
+
+impl EntryKind {
+    /// A one-character symbol.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Started => "●",
+            Self::Health(h) => h.symbol(),
+            Self::Deployment => "↑",
+            Self::Activity => "⇄",
+            Self::QueueOver => "▲",
+            Self::QueueBack => "▼",
+            Self::SourceFailing => "⚠",
+            Self::SourceRecovered => "↺",
+        }
+    }
+}
+
+/// One line of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// Data time.
+    pub at: DateTime<Utc>,
+    /// What kind.
+    pub kind: EntryKind,
+    /// What happened, in words.
+    pub text: String,
+}
+
+fn entry(at: DateTime<Utc>, kind: EntryKind, text: String) -> TimelineEntry {
+    TimelineEntry { at, kind, text }
+}
+
+/// The entries a new snapshot adds, oldest first.
+pub fn diff(prev: Option<&Snapshot>, next: &Snapshot) -> Vec<TimelineEntry> {
+    let mut out = Vec::new();
+    let Some(prev) = prev else {
+        out.push(entry(
+            next.taken_at,
+            EntryKind::Started,
+            format!(
+                "watching {} apps in {} regions",
+                next.apps.len(),
+                next.regions.len()
+            ),
+        ));
+        health(None, next, &mut out);
+        sources(None, next, &mut out);
+        out.sort_by_key(|e| e.at);
+        return out;
+    };
+    health(Some(prev), next, &mut out);
+    deployments(prev, next, &mut out);
+    activity(prev, next, &mut out);
+    queues(prev, next, &mut out);
+    sources(Some(prev), next, &mut out);
+    out.sort_by_key(|e| e.at);
+    out
+}
+
+fn health(prev: Option<&Snapshot>, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
+    for app in &next.apps {
+        let old = prev.and_then(|p| p.apps.iter().find(|a| a.name == app.name));
+        let (was, now) = (old.map(AppState::health), app.health());
+        let changed = match was {
+            Some(w) => w != now,
+            None => now != Health::Healthy && now != Health::Unknown,
+        };
+        if changed {
+            let at = app
+                .production()
+                .and_then(|s| s.health.at)
+                .unwrap_or(next.taken_at);
+            let failing: Vec<&str> = app
+                .production()
+                .and_then(|s| s.health.get())
+                .map(|r| {
+                    r.checks
+                        .iter()
+                        .filter(|(_, h)| !h.is_ok())
+                        .map(|(k, _)| k.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut text = format!("{} {}", app.name, now.label());
+            if let Some(w) = was {
+                let _ = write!(text, " (was {})", w.label());
+            }
+            if !failing.is_empty() {
+                let _ = write!(text, ": {} failing", failing.join(", "));
+            }
+            out.push(entry(at, EntryKind::Health(now), text));
+        }
+        let plat = |a: &AppState| a.platform.get().map(|p| (p.state, p.word.clone()));
+        if let (Some(o), Some((state, word))) = (old.and_then(plat), plat(app))
+            && o.0 != state
+        {
+            let at = app.platform.at.unwrap_or(next.taken_at);
+            let text = format!("Resource Health of {}: {word} (was {})", app.name, o.1);
+            out.push(entry(at, EntryKind::Health(state), text));
+        }
+    }
+}
+
+fn deployments(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
+    for app in &next.apps {
+        let seen: HashSet<&str> = prev
+            .apps
+            .iter()
+            .find(|a| a.name == app.name)
+            .and_then(|a| a.deployments.get())
+            .map(|d| d.iter().map(|d| d.id.as_str()).collect())
+            .unwrap_or_default();
+        for d in app.deployments.get().into_iter().flatten() {
+            if seen.contains(d.id.as_str()) {
+                continue;
+            }
+            let at = d.ended.or(d.started).unwrap_or(next.taken_at);
+            let text = format!(
+                "{}: deployment {} to {}{} ({})",
+                app.name,
+                d.version.as_deref().unwrap_or("?"),
+                d.slot,
+                d.deployer
+                    .as_deref()
+                    .map(|w| format!(" by {w}"))
+                    .unwrap_or_default(),
+                d.status
+            );
+            out.push(entry(at, EntryKind::Deployment, text));
+        }
+    }
+}
+
+fn activity(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
+    let seen: HashSet<_> = prev
+        .activity
+        .get()
+        .into_iter()
+        .flatten()
+        .map(|e| (e.at, e.resource_id.as_str(), e.operation.as_str()))
+        .collect();
+    for ev in next.activity.get().into_iter().flatten() {
+        if seen.contains(&(ev.at, ev.resource_id.as_str(), ev.operation.as_str())) {
+            continue;
+        }
+        let what = match ev.kind {
+            ActivityKind::Swap => "swap",
+            ActivityKind::Deployment => "deployment",
+            ActivityKind::Restart => "restart",
+            ActivityKind::ConfigWrite => "configuration write",
+            ActivityKind::Other => continue,
+        };
+        let target = match site_of(&ev.resource_id) {
+            Some((app, Some(slot))) => format!("{app}/{slot}"),
+            Some((app, None)) => app.to_owned(),
+            None => ev.resource_id.clone(),
+        };
+        let by = ev
+            .caller
+            .as_deref()
+            .map(|c| format!(" by {c}"))
+            .unwrap_or_default();
+        let status = ev
+            .status
+            .as_deref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default();
+        out.push(entry(
+            ev.at,
+            EntryKind::Activity,
+            format!("{target}: {what}{by}{status}"),
+        ));
+    }
+}
+
+fn queues(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
+    let target = Duration::minutes(i64::from(next.rpo_minutes));
+    for q in &next.queues {
+        let Some(old) = prev
+            .queues
+            .iter()
+            .find(|p| p.name == q.name && p.account == q.account)
+        else {
+            continue;
+        };
+        let over = |q: &QueueState, at: DateTime<Utc>| q.oldest_age(at).is_some_and(|a| a > target);
+        let (was, is) = (over(old, prev.taken_at), over(q, next.taken_at));
+        if was != is {
+            let at = q.oldest.at.unwrap_or(next.taken_at);
+            let (kind, how) = if is {
+                (EntryKind::QueueOver, "passed")
+            } else {
+                (EntryKind::QueueBack, "back under")
+            };
+            let text = format!(
+                "queue {} ({}): oldest message {how} the RPO of {}m",
+                q.name, q.region, next.rpo_minutes
+            );
+            out.push(entry(at, kind, text));
+        }
+    }
+}
+
+/// Every observed part of a snapshot, labelled, with its error.
+fn source_errors(snap: &Snapshot) -> Vec<(String, Option<&SourceError>)> {
+    fn add<'a, T>(v: &mut Vec<(String, Option<&'a SourceError>)>, what: &str, o: &'a Observed<T>) {
+        v.push((what.to_owned(), o.error.as_ref()));
+    }
+    let mut v = Vec::new();
+    for a in &snap.apps {
+        add(&mut v, &format!("site {}", a.name), &a.site);
+        for s in &a.slots {
+            add(&mut v, &format!("health {}/{}", a.name, s.name), &s.health);
+        }
+        add(&mut v, &format!("Resource Health {}", a.name), &a.platform);
+        add(&mut v, &format!("metrics {}", a.name), &a.metrics);
+        add(&mut v, &format!("deployments {}", a.name), &a.deployments);
+        add(&mut v, &format!("settings {}", a.name), &a.settings);
+        add(&mut v, &format!("keys {}", a.name), &a.keys);
+        add(&mut v, &format!("functions {}", a.name), &a.functions);
+    }
+    for (name, o) in [&snap.routes.traffic_manager, &snap.routes.front_door]
+        .into_iter()
+        .flatten()
+    {
+        add(&mut v, &format!("routes {name}"), o);
+    }
+    for q in &snap.queues {
+        add(
+            &mut v,
+            &format!("queue {} ({})", q.name, q.region),
+            &q.depth,
+        );
+    }
+    for s in &snap.storage {
+        add(&mut v, &format!("storage {}", s.name), &s.state);
+    }
+    for a in &snap.aliases {
+        add(&mut v, &format!("alias {}", a.name), &a.state);
+    }
+    add(&mut v, "activity log", &snap.activity);
+    add(&mut v, "inventory", &snap.inventory);
+    v
+}
+
+fn sources(prev: Option<&Snapshot>, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
+    let before: Vec<_> = prev.map(source_errors).unwrap_or_default();
+    for (label, err) in source_errors(next) {
+        let was = before
+            .iter()
+            .find(|(l, _)| *l == label)
+            .and_then(|(_, e)| *e);
+        match (was, err) {
+            (None, Some(e)) => out.push(entry(
+                e.at,
+                EntryKind::SourceFailing,
+                format!("{label} failing: {}", e.message),
+            )),
+            (Some(_), None) => out.push(entry(
+                next.taken_at,
+                EntryKind::SourceRecovered,
+                format!("{label} answering again"),
+            )),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::fixtures;
+
+    #[test]
+    fn the_first_snapshot_starts_the_timeline() {
+        let e = diff(None, &fixtures::calm());
+        assert_eq!(e[0].kind, EntryKind::Started);
+        assert!(e[0].text.contains("12 apps in 2 regions"), "{}", e[0].text);
+        assert_eq!(e.len(), 1, "{e:#?}");
+    }
+
+    #[test]
+    fn a_bad_release_shows_the_swap_the_health_change_and_the_failing_source() {
+        let (calm, bad) = (fixtures::calm(), fixtures::first_failure());
+        let e = diff(Some(&calm), &bad);
+        let texts: Vec<_> = e.iter().map(|e| e.text.as_str()).collect();
+        let swap = e
+            .iter()
+            .position(|e| e.kind == EntryKind::Activity)
+            .expect("swap");
+        let health = e
+            .iter()
+            .position(|e| e.kind == EntryKind::Health(Health::Unhealthy))
+            .expect("health change");
+        assert!(swap < health, "sorted by data time: {texts:#?}");
+        assert!(texts[health].contains("func-orders-prod-krc unhealthy (was healthy)"));
+        assert!(texts[health].contains("application failing"), "{texts:#?}");
+        assert_eq!(e[health].at, fixtures::at(fixtures::DETECTED));
+        assert!(e.iter().any(|e| e.kind == EntryKind::SourceFailing
+            && e.text.contains("Resource Health func-telemetry-prod-jpe")));
+    }
+
+    #[test]
+    fn a_queue_crossing_the_rpo_target_and_coming_back_is_recorded() {
+        let calm = fixtures::calm();
+        let mut late = fixtures::calm();
+        late.taken_at += chrono::Duration::seconds(30);
+        let q = late
+            .queues
+            .iter_mut()
+            .find(|q| q.name == "payments")
+            .expect("queue");
+        q.oldest.value = Some(Some(late.taken_at - chrono::Duration::minutes(6)));
+        let over = diff(Some(&calm), &late);
+        assert!(over.iter().any(|e| e.kind == EntryKind::QueueOver
+            && e.text == "queue payments (krc): oldest message passed the RPO of 5m"));
+        let back = diff(Some(&late), &calm);
+        assert!(back.iter().any(|e| e.kind == EntryKind::QueueBack));
+    }
+
+    #[test]
+    fn recovery_shows_the_swap_back_and_the_health_coming_back() {
+        let e = diff(Some(&fixtures::bad_release()), &fixtures::recovered());
+        assert!(e.iter().any(|e| {
+            e.kind == EntryKind::Health(Health::Healthy)
+                && e.text
+                    .contains("func-orders-prod-krc healthy (was unhealthy)")
+        }));
+        assert!(e.iter().any(|e| e.kind == EntryKind::SourceRecovered));
+        assert!(
+            e.iter()
+                .any(|e| e.kind == EntryKind::Activity && e.text.contains("swap"))
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! The overlays drawn over any view: help (`?`), the command line (`:`) with its completions, and
+//! notices such as a broken theme file. Each clears its rectangle first.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use crate::tui::app::{AppState, CommandLine, Modal};
+use crate::tui::command::COMMANDS;
+use crate::tui::keymap::HELP;
+use crate::tui::theme::Role;
+use crate::tui::widgets::{cell, pane_block};
+
+/// Draws the open overlay, if any.
+pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
+    match &app.modal {
+        None => {}
+        Some(Modal::Help) => help(f, area, app),
+        Some(Modal::Command(line)) => command_line(f, area, app, line),
+        Some(Modal::Notice { title, body }) => notice(f, area, app, title, body),
+    }
+}
+
+fn help(f: &mut Frame, area: Rect, app: &AppState) {
+    let theme = app.theme();
+    let mut lines = vec![Line::styled("Keys", theme.style(Role::Title))];
+    for b in HELP {
+        lines.push(Line::from(vec![
+            Span::styled(cell(b.keys, 15), theme.style(Role::KeyHint)),
+            Span::styled(b.what, theme.style(Role::Text)),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Commands (after :)", theme.style(Role::Title)));
+    for (name, what) in COMMANDS {
+        lines.push(Line::from(vec![
+            Span::styled(cell(name, 15), theme.style(Role::KeyHint)),
+            Span::styled(*what, theme.style(Role::Text)),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Every status has a symbol and a word: ✓ healthy  ! degraded  ✗ unhealthy  ⊘ unreachable  ? unknown",
+        theme.style(Role::Muted),
+    ));
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let r = area.centered(
+        Constraint::Length(area.width.min(84)),
+        Constraint::Length(h),
+    );
+    f.render_widget(Clear, r);
+    let block = pane_block("Help · Esc closes", None, true, theme);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        r,
+    );
+}
+
+fn command_line(f: &mut Frame, area: Rect, app: &AppState, line: &CommandLine) {
+    let theme = app.theme();
+    let extra = u16::from(!line.candidates.is_empty());
+    let h = (3 + extra).min(area.height);
+    let r = Rect::new(area.x, area.bottom().saturating_sub(h), area.width, h);
+    f.render_widget(Clear, r);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(":", theme.style(Role::KeyHint)),
+        Span::styled(line.input.clone(), theme.style(Role::Text)),
+        Span::styled("█", theme.style(Role::Muted)),
+    ])];
+    if extra > 0 {
+        lines.push(Line::styled(
+            line.candidates.join("  "),
+            theme.style(Role::Muted),
+        ));
+    }
+    let block = pane_block(
+        "Command · Tab completes · Enter runs · Esc cancels",
+        None,
+        true,
+        theme,
+    );
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+fn notice(f: &mut Frame, area: Rect, app: &AppState, title: &str, body: &str) {
+    let theme = app.theme();
+    let w = area.width.min(76);
+    let lines: Vec<Line> = body
+        .lines()
+        .map(|l| Line::styled(l.to_owned(), theme.style(Role::Text)))
+        .chain([
+            Line::raw(""),
+            Line::styled("Press Esc or Enter to continue.", theme.style(Role::Muted)),
+        ])
+        .collect();
+    let text_rows: u16 = lines
+        .iter()
+        .map(|l| {
+            (l.width() as u16)
+                .div_ceil(w.saturating_sub(2).max(1))
+                .max(1)
+        })
+        .sum();
+    let r = area.centered(
+        Constraint::Length(w),
+        Constraint::Length((text_rows + 2).min(area.height)),
+    );
+    f.render_widget(Clear, r);
+    let block = pane_block(title, None, true, theme).border_style(theme.style(Role::DangerPrompt));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        r,
+    );
+}
