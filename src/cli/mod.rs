@@ -5,6 +5,7 @@
 //! lives in the library modules.
 
 mod check;
+mod console;
 mod run;
 pub mod status_table;
 mod wiring;
@@ -15,17 +16,58 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 /// A terminal incident console for recovering Azure Functions apps.
+///
+/// `warroom demo` opens the console on a simulated estate; `warroom --config FILE` opens it on a
+/// real one.
 #[derive(Debug, Parser)]
 #[command(name = "warroom", version, about, long_about = None)]
 pub struct Cli {
-    /// What to do.
+    /// What to do; without a command, the console opens on the estate given with --config.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// The estate file of a real estate to open the console on.
+    #[arg(long, value_name = "FILE", env = "WARROOM_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// How to authenticate against Azure (chain, cli, developer-tools, managed-identity,
+    /// workload-identity, client-secret).
+    #[arg(
+        long,
+        env = "WARROOM_CREDENTIAL",
+        default_value = "chain",
+        global = true
+    )]
+    pub credential: String,
+    /// Console options.
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+}
+
+/// How the console looks.
+#[derive(Debug, Args, Clone)]
+pub struct ConsoleArgs {
+    /// The theme: dark, light, high-contrast or colorblind (`t` cycles them).
+    #[arg(long, env = "WARROOM_THEME", global = true)]
+    pub theme: Option<String>,
+    /// A theme file overriding part of a built-in (see themes/).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub theme_file: Option<PathBuf>,
+    /// Draw without colour (NO_COLOR is honoured too).
+    #[arg(long, global = true)]
+    pub no_color: bool,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the console on the simulated demo estate (a bad release lands about a minute in).
+    Demo {
+        /// The scenario to run (see assets/scenarios/).
+        #[arg(long, default_value = "bad-release")]
+        scenario: String,
+        /// Virtual seconds per wall second.
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+    },
     /// Print one snapshot of the estate as a table (or JSON).
     Status(StatusArgs),
     /// Validate an estate file: exit 0 when valid, 2 with every error otherwise.
@@ -41,24 +83,13 @@ pub enum Command {
     },
 }
 
-/// Where the estate comes from.
-#[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
-pub struct EstateSource {
-    /// Use the embedded demo estate, served by the simulated Azure on loopback.
-    #[arg(long)]
-    pub demo: bool,
-    /// An estate file describing a real estate.
-    #[arg(long, value_name = "FILE", env = "WARROOM_CONFIG")]
-    pub config: Option<PathBuf>,
-}
-
 /// `warroom status`.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Which estate.
-    #[command(flatten)]
-    pub source: EstateSource,
+    /// Use the embedded demo estate, served by the simulated Azure on loopback (otherwise give
+    /// --config FILE).
+    #[arg(long)]
+    pub demo: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -69,10 +100,6 @@ pub struct StatusArgs {
     /// (the default scenario's bad release lands about a minute in).
     #[arg(long, value_name = "MINUTES", default_value_t = 3.0)]
     pub at: f64,
-    /// With --config: how to authenticate (chain, cli, developer-tools, managed-identity,
-    /// workload-identity, client-secret).
-    #[arg(long, env = "WARROOM_CREDENTIAL", default_value = "chain")]
-    pub credential: String,
 }
 
 /// `warroom sim …`.
@@ -89,9 +116,6 @@ pub enum SimCommand {
         /// Virtual seconds per wall second.
         #[arg(long, default_value_t = 1.0)]
         speed: f64,
-        /// An estate file to simulate instead of the demo estate.
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
     },
 }
 
@@ -99,16 +123,27 @@ pub enum SimCommand {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { file } => check::run(&file),
-        Command::Status(args) => run::status(&args),
-        Command::Sim {
+        None => {
+            if let Some(path) = cli.config.as_deref() {
+                console::real(path, &cli.credential, &cli.console)
+            } else {
+                eprintln!(
+                    "warroom: give --config FILE to open the console on a real estate, or run \
+                     `warroom demo` (see `warroom --help`)"
+                );
+                ExitCode::from(2)
+            }
+        }
+        Some(Command::Demo { scenario, speed }) => console::demo(&scenario, speed, &cli.console),
+        Some(Command::Check { file }) => check::run(&file),
+        Some(Command::Status(args)) => run::status(&args, cli.config.as_deref(), &cli.credential),
+        Some(Command::Sim {
             command:
                 SimCommand::Serve {
                     scenario,
                     port,
                     speed,
-                    config,
                 },
-        } => run::sim_serve(&scenario, port, speed, config.as_deref()),
+        }) => run::sim_serve(&scenario, port, speed, cli.config.as_deref()),
     }
 }

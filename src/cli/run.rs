@@ -12,7 +12,7 @@ use super::StatusArgs;
 use super::status_table;
 use super::wiring::{DemoClock, real, start_demo};
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -20,7 +20,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .wrap_err("starting the async runtime")
 }
 
-fn finish(r: Result<()>) -> ExitCode {
+pub(super) fn finish(r: Result<()>) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -31,13 +31,13 @@ fn finish(r: Result<()>) -> ExitCode {
 }
 
 /// `warroom status`.
-pub fn status(args: &StatusArgs) -> ExitCode {
+pub fn status(args: &StatusArgs, config: Option<&Path>, credential: &str) -> ExitCode {
     crate::logging::to_stderr();
-    finish(runtime().and_then(|rt| rt.block_on(status_async(args))))
+    finish(runtime().and_then(|rt| rt.block_on(status_async(args, config, credential))))
 }
 
-async fn status_async(args: &StatusArgs) -> Result<()> {
-    let snap = if args.source.demo {
+async fn status_async(args: &StatusArgs, config: Option<&Path>, credential: &str) -> Result<()> {
+    let snap = if args.demo {
         let demo = start_demo(Estate::demo(), &args.scenario, DemoClock::FrozenAt(args.at)).await?;
         let snap = demo.observer.refresh_all().await;
         demo.sim
@@ -46,12 +46,8 @@ async fn status_async(args: &StatusArgs) -> Result<()> {
             .wrap_err("stopping the simulator")?;
         snap
     } else {
-        let path = args
-            .source
-            .config
-            .as_deref()
-            .ok_or_else(|| eyre!("give --demo or --config FILE"))?;
-        let (_, observer) = real(path, &args.credential)?;
+        let path = config.ok_or_else(|| eyre!("give --demo or --config FILE"))?;
+        let (_, observer) = real(path, credential)?;
         observer.refresh_all().await
     };
     if args.json {

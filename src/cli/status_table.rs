@@ -179,7 +179,11 @@ fn queues(out: &mut String, snap: &Snapshot, now: DateTime<Utc>) {
             depth,
             age,
             q.app,
-            badge(&q.depth, now)
+            if q.kind == "event-hubs" {
+                "[lag: not exposed by ARM]".to_owned()
+            } else {
+                badge(&q.depth, now)
+            }
         );
     }
 }

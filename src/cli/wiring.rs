@@ -16,18 +16,14 @@ use crate::sim::scenario::Scenario;
 use crate::sim::server::{SimHandle, SimOptions, SimServer};
 
 /// A running demo: the simulator and an observer of it.
-#[allow(dead_code)] // `estate` and the running clock serve `warroom demo`, wired next.
 pub struct Demo {
     /// The simulator (kept alive as long as the demo).
     pub sim: SimHandle,
     /// The observer.
     pub observer: Observer,
-    /// The estate with the simulator's endpoints.
-    pub estate: Arc<Estate>,
 }
 
 /// How the demo's virtual clock runs.
-#[allow(dead_code)] // `Running` serves `warroom demo`, wired next.
 #[derive(Debug, Clone, Copy)]
 pub enum DemoClock {
     /// Frozen at this many virtual minutes after the scenario's start (for one snapshot).
@@ -77,11 +73,7 @@ pub async fn start_demo(estate: Estate, scenario: &str, clock: DemoClock) -> Res
         Clock::custom(move || sim_clock.now(), speed),
         true,
     );
-    Ok(Demo {
-        sim,
-        observer,
-        estate,
-    })
+    Ok(Demo { sim, observer })
 }
 
 /// An observer of a real estate.

@@ -89,7 +89,14 @@ pub fn empty_snapshot(estate: &Estate, simulated: bool, now: DateTime<Utc>) -> S
                 account: q.account.clone(),
                 region: q.region.clone(),
                 app: q.app.clone(),
-                depth: missing(SourceKind::Queues, "queue depth"),
+                depth: if q.kind == QueueKind::EventHubs {
+                    Observed::missing(
+                        "Event Hubs consumer lag is not exposed by ARM",
+                        SourceKind::Queues.interval(),
+                    )
+                } else {
+                    missing(SourceKind::Queues, "queue depth")
+                },
                 oldest: missing(SourceKind::Queues, "peek"),
                 history: Vec::new(),
             })

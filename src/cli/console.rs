@@ -1,0 +1,69 @@
+//! Opening the console: `warroom demo` (the simulated estate, its clock running) and
+//! `warroom --config FILE` (a real estate, wall-clock time). The observer's pollers feed the
+//! console through a `watch` channel; the console never waits on the network.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use color_eyre::eyre::{Result, WrapErr};
+use tokio::sync::watch;
+
+use crate::config::Estate;
+use crate::tui::{ConsoleOptions, run as run_console};
+
+use super::ConsoleArgs;
+use super::run::{finish, runtime};
+use super::wiring::{DemoClock, real as real_observer, start_demo};
+
+fn options(args: &ConsoleArgs, read_only: bool) -> ConsoleOptions {
+    ConsoleOptions {
+        theme: args.theme.clone(),
+        theme_file: args.theme_file.clone(),
+        no_color: args.no_color,
+        read_only,
+    }
+}
+
+fn log_to_file() {
+    let path = crate::logging::state_dir().join("warroom.log");
+    if let Err(e) = crate::logging::to_file(&path) {
+        eprintln!("warroom: cannot log to {}: {e}", path.display());
+    }
+}
+
+/// `warroom demo`.
+pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
+    log_to_file();
+    let r = runtime().and_then(|rt| {
+        rt.block_on(async {
+            let demo = start_demo(Estate::demo(), scenario, DemoClock::Running(speed)).await?;
+            let (stop_tx, stop_rx) = watch::channel(false);
+            let snapshots = demo.observer.spawn(stop_rx);
+            let clock = demo.sim.clock().clone();
+            let result = run_console(snapshots, move || clock.now(), options(args, true)).await;
+            let _ = stop_tx.send(true);
+            demo.sim
+                .shutdown()
+                .await
+                .wrap_err("stopping the simulator")?;
+            result
+        })
+    });
+    finish(r)
+}
+
+/// `warroom --config FILE`.
+pub fn real(path: &Path, credential: &str, args: &ConsoleArgs) -> ExitCode {
+    log_to_file();
+    let r: Result<()> = runtime().and_then(|rt| {
+        rt.block_on(async {
+            let (_, observer) = real_observer(path, credential)?;
+            let (stop_tx, stop_rx) = watch::channel(false);
+            let snapshots = observer.spawn(stop_rx);
+            let result = run_console(snapshots, chrono::Utc::now, options(args, true)).await;
+            let _ = stop_tx.send(true);
+            result
+        })
+    });
+    finish(r)
+}
