@@ -263,3 +263,65 @@ fn key_by_lines(text: &str, offset: usize) -> String {
         (false, false) => format!("{table}.{key}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "# top\n[estate]\nname = \"x\"\n\"odd key\" = 1\n\n[[app]]\nname = \"a\"\n\n[[app]]\nname = \"b\"\ntriggers = [\"http\", \"timer\"]\n";
+
+    fn at(needle: &str) -> usize {
+        DOC.find(needle).expect("needle in DOC")
+    }
+
+    #[test]
+    fn key_at_finds_keys_values_elements_and_headers() {
+        assert_eq!(key_at(DOC, at("\"x\"")), "estate.name");
+        assert_eq!(key_at(DOC, at("name = \"x\"")), "estate.name");
+        assert_eq!(key_at(DOC, at("\"odd")), "estate.\"odd key\"");
+        assert_eq!(key_at(DOC, at("\"b\"")), "app[1].name");
+        assert_eq!(key_at(DOC, at("\"timer\"")), "app[1].triggers[1]");
+        assert_eq!(key_at(DOC, at("[[app]]\nname = \"b\"")), "app[1]");
+        assert_eq!(key_at(DOC, at("[estate]")), "estate");
+    }
+
+    #[test]
+    fn key_at_is_empty_outside_any_key() {
+        assert_eq!(key_at(DOC, 0), "");
+    }
+
+    #[test]
+    fn line_col_counts_from_one_in_characters() {
+        assert_eq!(line_col("ab\ncé=d", 0), (1, 1));
+        assert_eq!(line_col("ab\ncé=d", 3), (2, 1));
+        assert_eq!(line_col("ab\ncé=d", "ab\ncé".len()), (2, 3));
+    }
+
+    #[test]
+    fn messages_are_reworded_for_people() {
+        assert_eq!(
+            tidy_message("unknown field `x`, expected one of `a`, `b`"),
+            "unknown key `x`; the keys allowed here are `a`, `b`"
+        );
+        assert_eq!(
+            tidy_message("missing field `a`"),
+            "required key `a` is missing"
+        );
+        assert_eq!(
+            tidy_message("invalid type: string \"1\", expected u16"),
+            "wrong type: found string \"1\", expected a whole number from 0 to 65535"
+        );
+        assert_eq!(tidy_message("first\n  second  \n"), "first; second");
+    }
+
+    #[test]
+    fn display_leaves_out_what_is_unknown() {
+        let e = ConfigError {
+            file: "f.toml".into(),
+            key: String::new(),
+            position: None,
+            reason: "cannot read the file".into(),
+        };
+        assert_eq!(e.to_string(), "f.toml: cannot read the file");
+    }
+}

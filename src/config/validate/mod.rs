@@ -154,15 +154,21 @@ fn list(names: &[&str]) -> String {
     }
 }
 
-/// The known name closest to a misspelt one, when it is close enough to be the likely intent.
+/// The known name closest to a misspelt one, when it is close enough to be the likely intent and
+/// no other name is as close (a tie would be a guess).
 fn suggestion<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
     let limit = (name.chars().count() / 3).clamp(1, 3);
-    known
+    let mut close: Vec<(usize, &'k str)> = known
         .iter()
         .map(|k| (edit_distance(name, k), *k))
         .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+        .collect();
+    close.sort_by_key(|(d, _)| *d);
+    match close.as_slice() {
+        [(_, only)] => Some(only),
+        [(d0, best), (d1, _), ..] if d0 < d1 => Some(best),
+        _ => None,
+    }
 }
 
 /// Levenshtein distance over characters.
