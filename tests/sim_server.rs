@@ -405,6 +405,7 @@ async fn a_region_outage_is_visible_on_every_surface() {
 }
 
 #[tokio::test]
+#[allow(clippy::too_many_lines)] // one read after another, read top to bottom
 async fn every_read_parses_into_the_shared_wire_types() {
     let sim = Sim::start("bad-release").await;
     sim.at(5 * 60);

@@ -147,3 +147,38 @@ pub fn run() -> ExitCode {
         }) => run::sim_serve(&scenario, port, speed, cli.config.as_deref()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn check_takes_a_file() {
+        let cli = Cli::try_parse_from(["warroom", "check", "estate.toml"]).expect("parses");
+        assert!(
+            matches!(cli.command, Some(Command::Check { file }) if file.as_path() == std::path::Path::new("estate.toml"))
+        );
+    }
+
+    #[test]
+    fn check_without_a_file_is_an_error() {
+        assert!(Cli::try_parse_from(["warroom", "check"]).is_err());
+    }
+
+    #[test]
+    fn config_is_global_and_status_takes_it() {
+        let cli = Cli::try_parse_from(["warroom", "status", "--config", "e.toml", "--json"])
+            .expect("parses");
+        assert_eq!(cli.config, Some(PathBuf::from("e.toml")));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Status(StatusArgs { json: true, .. }))
+        ));
+    }
+}

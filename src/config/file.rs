@@ -52,9 +52,9 @@ pub struct EstateSection {
     /// Display name shown in the console header.
     pub name: String,
     /// Recovery time objective, in minutes.
-    pub rto_minutes: u32,
+    pub rto_minutes: Spanned<u32>,
     /// Recovery point objective, in minutes.
-    pub rpo_minutes: u32,
+    pub rpo_minutes: Spanned<u32>,
     /// Who owns the incident (a person or rota).
     pub owner: String,
     /// Who to call next, in order.
@@ -73,21 +73,33 @@ pub enum Cloud {
     China,
     /// Azure Government (management.usgovcloudapi.net).
     UsGov,
-    /// The simulated Azure on loopback; `arm` must then be given (or is filled in by `demo`).
+    /// The simulated Azure on loopback; a file must then give `arm` (the simulator's base URL).
+    /// `warroom demo` does not read a file: it builds its `Estate` in code with the URL filled in.
     Simulator,
+}
+
+impl Cloud {
+    /// The name the file uses for this cloud.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::China => "china",
+            Self::UsGov => "us-gov",
+            Self::Simulator => "simulator",
+        }
+    }
 }
 
 /// `[endpoints]`: where the client sends its requests. Unset URLs follow the cloud.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct EndpointsSection {
-    /// The cloud whose well-known endpoints are used.
-    #[serde(default)]
-    pub cloud: Cloud,
+    /// The cloud whose well-known endpoints are used; public when absent (see [`Self::cloud`]).
+    pub cloud: Option<Spanned<Cloud>>,
     /// Override of the ARM base URL.
-    pub arm: Option<String>,
+    pub arm: Option<Spanned<String>>,
     /// Override of the Entra ID authority host.
-    pub authority: Option<String>,
+    pub authority: Option<Spanned<String>>,
     /// Override of the Storage queue endpoint template; `{account}` is replaced.
     pub queue: Option<String>,
     /// Override of the Kudu (SCM) endpoint template; `{app}` is replaced.
@@ -98,14 +110,23 @@ pub struct EndpointsSection {
     pub metrics: Option<String>,
 }
 
+impl EndpointsSection {
+    /// The chosen cloud, public when the file does not say.
+    pub fn cloud(&self) -> Cloud {
+        self.cloud
+            .as_ref()
+            .map_or_else(Cloud::default, |c| *c.get_ref())
+    }
+}
+
 /// `[[subscription]]`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SubscriptionEntry {
     /// Short name other tables use.
-    pub name: String,
+    pub name: Spanned<String>,
     /// The subscription id (a GUID).
-    pub id: String,
+    pub id: Spanned<String>,
 }
 
 /// The role a region plays in the recovery design.
@@ -123,9 +144,9 @@ pub enum RegionRole {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RegionEntry {
     /// Short name other tables use (for example `krc`).
-    pub name: String,
+    pub name: Spanned<String>,
     /// Primary or secondary.
-    pub role: RegionRole,
+    pub role: Spanned<RegionRole>,
     /// Azure location (for example `koreacentral`).
     pub location: String,
     /// The subscription, by its short name.
@@ -146,6 +167,23 @@ pub enum PlanKind {
     Premium,
     /// Dedicated App Service plan (slots).
     Dedicated,
+}
+
+impl PlanKind {
+    /// The name the file uses for this plan kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Consumption => "consumption",
+            Self::FlexConsumption => "flex-consumption",
+            Self::Premium => "premium",
+            Self::Dedicated => "dedicated",
+        }
+    }
+
+    /// Whether apps on this plan can have deployment slots besides production.
+    pub fn has_slots(self) -> bool {
+        matches!(self, Self::Premium | Self::Dedicated)
+    }
 }
 
 /// Trigger kinds a function app uses.
@@ -171,7 +209,7 @@ pub enum TriggerKind {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AppEntry {
     /// The function app's Azure name (globally unique).
-    pub name: String,
+    pub name: Spanned<String>,
     /// The logical service this app belongs to; the apps of one service in different regions are
     /// each other's counterparts.
     pub service: String,
@@ -181,16 +219,15 @@ pub struct AppEntry {
     pub plan: PlanKind,
     /// Deployment slots besides production (for example `["staging"]`).
     #[serde(default)]
-    pub slots: Vec<String>,
-    /// The health endpoint path (the runbook's `/api/health`).
-    #[serde(default = "default_health_path")]
-    pub health_path: String,
+    pub slots: Vec<Spanned<String>>,
+    /// The health endpoint path; [`DEFAULT_HEALTH_PATH`] (the runbook's) when absent.
+    pub health_path: Option<Spanned<String>>,
     /// The trigger kinds the app's functions use.
     #[serde(default)]
     pub triggers: Vec<TriggerKind>,
     /// Names of the app's timer-trigger functions (disabled in the passive region).
     #[serde(default)]
-    pub timer_functions: Vec<String>,
+    pub timer_functions: Vec<Spanned<String>>,
     /// The other functions of the app, for the functions list.
     #[serde(default)]
     pub functions: Vec<String>,
@@ -198,9 +235,8 @@ pub struct AppEntry {
     pub task_hub_storage: Option<Spanned<String>>,
 }
 
-fn default_health_path() -> String {
-    "/api/health".to_owned()
-}
+/// The health endpoint path an app has when the file does not name one.
+pub const DEFAULT_HEALTH_PATH: &str = "/api/health";
 
 /// The kind of a Traffic Manager endpoint (the path segment ARM uses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -231,14 +267,14 @@ pub struct TrafficManagerEntry {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct TmEndpointEntry {
     /// Endpoint name.
-    pub name: String,
+    pub name: Spanned<String>,
     /// Endpoint type.
     #[serde(rename = "type", default = "default_tm_type")]
     pub endpoint_type: TmEndpointType,
     /// The app it routes to, by name.
     pub app: Spanned<String>,
-    /// Priority (1 is tried first).
-    pub priority: u16,
+    /// Priority (1 is tried first; 1 to 1000, unique within the profile).
+    pub priority: Spanned<u16>,
 }
 
 fn default_tm_type() -> TmEndpointType {
@@ -265,24 +301,19 @@ pub struct FrontDoorEntry {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FdOriginEntry {
     /// Origin name.
-    pub name: String,
+    pub name: Spanned<String>,
     /// The app it routes to, by name.
     pub app: Spanned<String>,
-    /// Priority (1 is tried first).
-    #[serde(default = "default_priority")]
-    pub priority: u16,
-    /// Weight within equal priority.
-    #[serde(default = "default_weight")]
-    pub weight: u16,
+    /// Priority (1 is tried first; 1 to 5); [`DEFAULT_ORIGIN_PRIORITY`] when absent.
+    pub priority: Option<Spanned<u16>>,
+    /// Weight within equal priority (1 to 1000); [`DEFAULT_ORIGIN_WEIGHT`] when absent.
+    pub weight: Option<Spanned<u16>>,
 }
 
-fn default_priority() -> u16 {
-    1
-}
-
-fn default_weight() -> u16 {
-    1000
-}
+/// A Front Door origin's priority when the file does not give one.
+pub const DEFAULT_ORIGIN_PRIORITY: u16 = 1;
+/// A Front Door origin's weight when the file does not give one.
+pub const DEFAULT_ORIGIN_WEIGHT: u16 = 1000;
 
 /// `[artifact-store]`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -317,7 +348,7 @@ pub enum Replication {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StorageAccountEntry {
     /// Account name.
-    pub name: String,
+    pub name: Spanned<String>,
     /// The region (by short name) the account's primary lives in.
     pub region: Spanned<String>,
     /// Redundancy kind.
@@ -338,6 +369,17 @@ pub enum QueueKind {
     EventHubs,
 }
 
+impl QueueKind {
+    /// The name the file uses for this kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Storage => "storage",
+            Self::ServiceBus => "service-bus",
+            Self::EventHubs => "event-hubs",
+        }
+    }
+}
+
 /// `[[queue]]`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -345,7 +387,7 @@ pub struct QueueEntry {
     /// Queue name (for Event Hubs, the event hub's name).
     pub name: String,
     /// Queue kind.
-    pub kind: QueueKind,
+    pub kind: Spanned<QueueKind>,
     /// The storage account (storage queues) or namespace (Service Bus, Event Hubs).
     pub account: Spanned<String>,
     /// The region (by short name) the account or namespace is in.
@@ -353,7 +395,7 @@ pub struct QueueEntry {
     /// The app that consumes it.
     pub app: Spanned<String>,
     /// The consumer group (Event Hubs only).
-    pub consumer_group: Option<String>,
+    pub consumer_group: Option<Spanned<String>>,
 }
 
 /// `[[geo-dr-alias]]`.
@@ -361,15 +403,15 @@ pub struct QueueEntry {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct GeoDrAliasEntry {
     /// Alias name.
-    pub name: String,
+    pub name: Spanned<String>,
     /// Service Bus or Event Hubs.
-    pub kind: QueueKind,
-    /// The primary namespace (region by short name is taken from the region table).
-    pub primary_namespace: String,
+    pub kind: Spanned<QueueKind>,
+    /// The primary namespace.
+    pub primary_namespace: Spanned<String>,
     /// Region of the primary namespace.
     pub primary_region: Spanned<String>,
     /// The secondary namespace.
-    pub secondary_namespace: String,
+    pub secondary_namespace: Spanned<String>,
     /// Region of the secondary namespace.
     pub secondary_region: Spanned<String>,
 }

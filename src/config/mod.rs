@@ -5,6 +5,10 @@
 //!
 //! Search order: the path given with `--config`, else `$WARROOM_CONFIG`. `warroom demo` uses the
 //! embedded [`DEMO_ESTATE`].
+//!
+//! A file with `[endpoints] cloud = "simulator"` must give `arm` (the simulator's URL): validation
+//! rejects it otherwise. `warroom demo` never needs that: it builds its [`Estate`] in code and fills
+//! in the URL of the simulator it started.
 
 pub mod error;
 pub mod file;

@@ -1,11 +1,20 @@
 //! Turns a validated [`EstateFile`] into the resolved [`Estate`]: spans dropped, subscription
 //! names replaced by ids, endpoints filled in for the cloud.
 
-use super::file::{Cloud, EndpointsSection, EstateFile};
+use super::file::{
+    AppEntry, Cloud, DEFAULT_HEALTH_PATH, DEFAULT_ORIGIN_PRIORITY, DEFAULT_ORIGIN_WEIGHT,
+    EndpointsSection, EstateFile, FrontDoorEntry, TrafficManagerEntry,
+};
 use super::{
     App, ArtifactStore, Endpoints, Estate, FdOrigin, FrontDoor, GeoDrAlias, Queue, Region,
     StorageAccount, Subscription, TmEndpoint, TrafficManager,
 };
+use toml::Spanned;
+
+/// Drops the spans of a list of names.
+fn strings(v: Vec<Spanned<String>>) -> Vec<String> {
+    v.into_iter().map(Spanned::into_inner).collect()
+}
 
 /// Resolves a file that `validate` accepted.
 pub(super) fn resolve(f: EstateFile) -> Estate {
@@ -13,8 +22,8 @@ pub(super) fn resolve(f: EstateFile) -> Estate {
         .subscriptions
         .iter()
         .map(|s| Subscription {
-            name: s.name.clone(),
-            id: s.id.clone(),
+            name: s.name.get_ref().clone(),
+            id: s.id.get_ref().clone(),
         })
         .collect();
     let sub_id = |name: &str| {
@@ -25,8 +34,8 @@ pub(super) fn resolve(f: EstateFile) -> Estate {
     };
     Estate {
         name: f.estate.name,
-        rto_minutes: f.estate.rto_minutes,
-        rpo_minutes: f.estate.rpo_minutes,
+        rto_minutes: f.estate.rto_minutes.into_inner(),
+        rpo_minutes: f.estate.rpo_minutes.into_inner(),
         owner: f.estate.owner,
         escalation: f.estate.escalation,
         endpoints: endpoints(&f.endpoints),
@@ -35,58 +44,16 @@ pub(super) fn resolve(f: EstateFile) -> Estate {
             .into_iter()
             .map(|r| Region {
                 subscription_id: sub_id(r.subscription.get_ref()),
-                name: r.name,
-                role: r.role,
+                name: r.name.into_inner(),
+                role: r.role.into_inner(),
                 location: r.location,
                 resource_group: r.resource_group,
             })
             .collect(),
         subscriptions: subscriptions.clone(),
-        apps: f
-            .apps
-            .into_iter()
-            .map(|a| App {
-                name: a.name,
-                service: a.service,
-                region: a.region.into_inner(),
-                plan: a.plan,
-                slots: a.slots,
-                health_path: a.health_path,
-                triggers: a.triggers,
-                timer_functions: a.timer_functions,
-                functions: a.functions,
-                task_hub_storage: a.task_hub_storage.map(toml::Spanned::into_inner),
-            })
-            .collect(),
-        traffic_manager: f.traffic_manager.map(|t| TrafficManager {
-            profile: t.profile,
-            region: t.region.into_inner(),
-            endpoints: t
-                .endpoints
-                .into_iter()
-                .map(|e| TmEndpoint {
-                    name: e.name,
-                    endpoint_type: e.endpoint_type,
-                    app: e.app.into_inner(),
-                    priority: e.priority,
-                })
-                .collect(),
-        }),
-        front_door: f.front_door.map(|d| FrontDoor {
-            profile: d.profile,
-            region: d.region.into_inner(),
-            origin_group: d.origin_group,
-            origins: d
-                .origins
-                .into_iter()
-                .map(|o| FdOrigin {
-                    name: o.name,
-                    app: o.app.into_inner(),
-                    priority: o.priority,
-                    weight: o.weight,
-                })
-                .collect(),
-        }),
+        apps: f.apps.into_iter().map(app).collect(),
+        traffic_manager: f.traffic_manager.map(traffic_manager),
+        front_door: f.front_door.map(front_door),
         artifact_store: f.artifact_store.map(|a| ArtifactStore {
             account: a.account.into_inner(),
             container: a.container,
@@ -95,7 +62,7 @@ pub(super) fn resolve(f: EstateFile) -> Estate {
             .storage_accounts
             .into_iter()
             .map(|s| StorageAccount {
-                name: s.name,
+                name: s.name.into_inner(),
                 region: s.region.into_inner(),
                 replication: s.replication,
                 task_hub: s.task_hub,
@@ -106,23 +73,77 @@ pub(super) fn resolve(f: EstateFile) -> Estate {
             .into_iter()
             .map(|q| Queue {
                 name: q.name,
-                kind: q.kind,
+                kind: q.kind.into_inner(),
                 account: q.account.into_inner(),
                 region: q.region.into_inner(),
                 app: q.app.into_inner(),
-                consumer_group: q.consumer_group,
+                consumer_group: q.consumer_group.map(Spanned::into_inner),
             })
             .collect(),
         geo_dr_aliases: f
             .geo_dr_aliases
             .into_iter()
             .map(|g| GeoDrAlias {
-                name: g.name,
-                kind: g.kind,
-                primary_namespace: g.primary_namespace,
+                name: g.name.into_inner(),
+                kind: g.kind.into_inner(),
+                primary_namespace: g.primary_namespace.into_inner(),
                 primary_region: g.primary_region.into_inner(),
-                secondary_namespace: g.secondary_namespace,
+                secondary_namespace: g.secondary_namespace.into_inner(),
                 secondary_region: g.secondary_region.into_inner(),
+            })
+            .collect(),
+    }
+}
+
+fn app(a: AppEntry) -> App {
+    App {
+        name: a.name.into_inner(),
+        service: a.service,
+        region: a.region.into_inner(),
+        plan: a.plan,
+        slots: strings(a.slots),
+        health_path: a
+            .health_path
+            .map_or_else(|| DEFAULT_HEALTH_PATH.to_owned(), Spanned::into_inner),
+        triggers: a.triggers,
+        timer_functions: strings(a.timer_functions),
+        functions: a.functions,
+        task_hub_storage: a.task_hub_storage.map(Spanned::into_inner),
+    }
+}
+
+fn traffic_manager(t: TrafficManagerEntry) -> TrafficManager {
+    TrafficManager {
+        profile: t.profile,
+        region: t.region.into_inner(),
+        endpoints: t
+            .endpoints
+            .into_iter()
+            .map(|e| TmEndpoint {
+                name: e.name.into_inner(),
+                endpoint_type: e.endpoint_type,
+                app: e.app.into_inner(),
+                priority: e.priority.into_inner(),
+            })
+            .collect(),
+    }
+}
+
+fn front_door(d: FrontDoorEntry) -> FrontDoor {
+    FrontDoor {
+        profile: d.profile,
+        region: d.region.into_inner(),
+        origin_group: d.origin_group,
+        origins: d
+            .origins
+            .into_iter()
+            .map(|o| FdOrigin {
+                name: o.name.into_inner(),
+                app: o.app.into_inner(),
+                priority: o
+                    .priority
+                    .map_or(DEFAULT_ORIGIN_PRIORITY, Spanned::into_inner),
+                weight: o.weight.map_or(DEFAULT_ORIGIN_WEIGHT, Spanned::into_inner),
             })
             .collect(),
     }
@@ -130,7 +151,8 @@ pub(super) fn resolve(f: EstateFile) -> Estate {
 
 /// The well-known endpoints of each cloud, with the file's overrides on top.
 fn endpoints(e: &EndpointsSection) -> Endpoints {
-    let (arm, authority, queue, kudu, app_host, metrics) = match e.cloud {
+    let cloud = e.cloud();
+    let (arm, authority, queue, kudu, app_host, metrics) = match cloud {
         Cloud::Public | Cloud::Simulator => (
             "https://management.azure.com",
             "https://login.microsoftonline.com",
@@ -157,10 +179,14 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
         ),
     };
     let pick = |o: &Option<String>, d: &str| o.clone().unwrap_or_else(|| d.to_owned());
+    let pick_spanned = |o: &Option<Spanned<String>>, d: &str| {
+        o.as_ref()
+            .map_or_else(|| d.to_owned(), |s| s.get_ref().clone())
+    };
     Endpoints {
-        cloud: e.cloud,
-        arm: pick(&e.arm, arm).trim_end_matches('/').to_owned(),
-        authority: pick(&e.authority, authority),
+        cloud,
+        arm: pick_spanned(&e.arm, arm).trim_end_matches('/').to_owned(),
+        authority: pick_spanned(&e.authority, authority),
         queue: pick(&e.queue, queue),
         kudu: pick(&e.kudu, kudu),
         app_host: pick(&e.app_host, app_host),
