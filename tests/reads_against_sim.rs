@@ -10,10 +10,14 @@ mod wire;
 use std::collections::BTreeSet;
 
 use warroom::azure::wire::health::AppHealthReport;
+use warroom::azure::wire::web::{FunctionEnvelope, Site};
 use warroom::config::RegionRole;
 use wire::Wire;
 
 const ORDERS: &str = "func-orders-prod-krc";
+
+/// An origin as compared: name, priority, weight, enabled state.
+type OriginRow = (String, Option<u32>, Option<u32>, Option<String>);
 
 /// Names as `list_sites` spells them: `app` for production, `app/slot` for a slot.
 fn expected_sites(w: &Wire, region: &str, with_slots: bool) -> BTreeSet<String> {
@@ -128,7 +132,7 @@ async fn get_site_and_list_slots_follow_the_swap() {
     );
 
     let slots = w.client.list_slots(&rg, ORDERS).await.expect("slots");
-    let names: Vec<&str> = slots.iter().map(|s| s.slot_name()).collect();
+    let names: Vec<&str> = slots.iter().map(Site::slot_name).collect();
     assert_eq!(names, ["staging"]);
     // A Consumption app has no slots.
     let none = w
@@ -339,7 +343,10 @@ async fn timer_functions_are_disabled_in_the_passive_region_only() {
             .list_functions(&w.rg(region), app)
             .await
             .expect("functions");
-        let names: BTreeSet<&str> = functions.iter().map(|f| f.function_name()).collect();
+        let names: BTreeSet<&str> = functions
+            .iter()
+            .map(FunctionEnvelope::function_name)
+            .collect();
         let expected: BTreeSet<&str> = config
             .timer_functions
             .iter()
@@ -531,7 +538,7 @@ async fn front_door_origin_group_and_origins() {
         .await
         .expect("origins");
     assert_eq!(w.served() - before, 1, "two origins fit one page");
-    let got: Vec<(String, Option<u32>, Option<u32>, Option<String>)> = origins
+    let got: Vec<OriginRow> = origins
         .iter()
         .map(|o| {
             (
@@ -542,7 +549,7 @@ async fn front_door_origin_group_and_origins() {
             )
         })
         .collect();
-    let expected: Vec<(String, Option<u32>, Option<u32>, Option<String>)> = fd
+    let expected: Vec<OriginRow> = fd
         .origins
         .iter()
         .map(|o| {

@@ -285,7 +285,11 @@ async fn a_storage_queue_grows_while_its_region_is_out() {
     let queue = "orders-to-fulfil";
     let world_depth = |w: &Wire| {
         w.sim
-            .with_world(|world| world.queue("stordersprodkrc", queue).map(|q| q.depth()))
+            .with_world(|world| {
+                world
+                    .queue("stordersprodkrc", queue)
+                    .map(warroom::sim::world::QueueState::depth)
+            })
             .expect("queue in world")
     };
     w.at(45);
