@@ -34,7 +34,7 @@ pub struct DataView {
     pub flow: NodeStates,
     /// Deployments and swaps in the latest snapshot, newest first.
     pub changes: Vec<Change>,
-    /// Failure-rate onsets per app.
+    /// Failure-rate onsets of the incident's apps (none without an incident).
     pub onsets: HashMap<String, DateTime<Utc>>,
 }
 
@@ -64,9 +64,16 @@ impl DataView {
         self.incident = Incident::observe(self.incident.take(), &snap);
         self.flow = simple_eval::evaluate(&snap, self.incident.as_ref());
         self.changes = changes(&snap);
+        // Only the incident's apps: on a calm estate a noisy minute is not an onset worth a mark.
+        let affected = self
+            .incident
+            .as_ref()
+            .map(|i| i.apps.as_slice())
+            .unwrap_or_default();
         self.onsets = snap
             .apps
             .iter()
+            .filter(|a| affected.contains(&a.name))
             .filter_map(|a| Some((a.name.clone(), app_onset(a)?)))
             .collect();
         self.snapshot = Some(snap);
@@ -157,6 +164,42 @@ mod tests {
                 .contains("matches 2 apps")
         );
         assert!(d.find_app("nope").is_err());
+    }
+
+    /// A noisy last minute on one app: a failure-rate onset with nothing wrong.
+    fn spike(snap: &mut Snapshot, app: &str) {
+        let a = snap
+            .apps
+            .iter_mut()
+            .find(|a| a.name == app)
+            .expect("the app");
+        let last = a
+            .metrics
+            .value
+            .as_mut()
+            .and_then(|m| m.last_mut())
+            .expect("metrics");
+        last.failures = last.requests * 0.2;
+        assert!(
+            crate::tui::derive::app_onset(a).is_some(),
+            "the spike is an onset"
+        );
+    }
+
+    #[test]
+    fn onsets_count_only_for_the_incidents_apps() {
+        let mut noisy = fixtures::calm();
+        spike(&mut noisy, "func-orders-prod-jpe");
+        let mut d = DataView::new(fixtures::at(0));
+        d.apply(Arc::new(noisy));
+        assert!(d.onsets.is_empty(), "{:?}", d.onsets);
+
+        let mut bad = fixtures::bad_release();
+        spike(&mut bad, "func-orders-prod-jpe");
+        d.apply(Arc::new(fixtures::first_failure()));
+        d.apply(Arc::new(bad));
+        let apps: Vec<&String> = d.onsets.keys().collect();
+        assert_eq!(apps, ["func-orders-prod-krc"]);
     }
 
     #[test]

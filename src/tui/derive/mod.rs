@@ -12,7 +12,7 @@ pub mod timeline;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::{ActivityKind, AppState, MetricPoint, Snapshot};
+use crate::model::{ActivityEvent, ActivityKind, AppState, MetricPoint, Snapshot};
 
 /// A failure rate is an onset when it exceeds this many times the median before it…
 pub const ONSET_FACTOR: f64 = 3.0;
@@ -107,7 +107,31 @@ pub fn site_of(resource_id: &str) -> Option<(&str, Option<&str>)> {
     Some((app, slot))
 }
 
-/// Every deployment and swap in the snapshot, newest first.
+/// How long after an operation's `Started` event its end is looked for.
+const OPERATION_SPAN: Duration = Duration::minutes(15);
+
+fn is_started(ev: &ActivityEvent) -> bool {
+    ev.status
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case("started") || s.eq_ignore_ascii_case("accepted"))
+}
+
+/// Whether an activity event only says that an operation started while the log also holds its
+/// end (Azure logs `Started`, then `Succeeded` or `Failed`, for one operation): one operation
+/// is one change, not two.
+pub fn superseded(ev: &ActivityEvent, log: &[ActivityEvent]) -> bool {
+    is_started(ev)
+        && log.iter().any(|o| {
+            o.resource_id == ev.resource_id
+                && o.operation == ev.operation
+                && !is_started(o)
+                && o.at >= ev.at
+                && o.at - ev.at <= OPERATION_SPAN
+        })
+}
+
+/// Every deployment and swap in the snapshot, newest first; a swap's `Started` event counts only
+/// while its end is not in the log yet (as a change in progress).
 pub fn changes(snap: &Snapshot) -> Vec<Change> {
     let mut out = Vec::new();
     for app in &snap.apps {
@@ -127,8 +151,9 @@ pub fn changes(snap: &Snapshot) -> Vec<Change> {
             });
         }
     }
-    for ev in snap.activity.get().into_iter().flatten() {
-        if ev.kind != ActivityKind::Swap {
+    let log = snap.activity.get().map_or(&[][..], Vec::as_slice);
+    for ev in log {
+        if ev.kind != ActivityKind::Swap || superseded(ev, log) {
             continue;
         }
         let Some((app, slot)) = site_of(&ev.resource_id) else {
@@ -142,7 +167,7 @@ pub fn changes(snap: &Snapshot) -> Vec<Change> {
             version: None,
             who: ev.caller.clone(),
             status: ev.status.clone().unwrap_or_else(|| "—".to_owned()),
-            in_progress: false,
+            in_progress: is_started(ev),
         });
     }
     out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.app.cmp(&b.app)));
@@ -152,16 +177,28 @@ pub fn changes(snap: &Snapshot) -> Vec<Change> {
 /// How long before an onset a change still counts as its likely cause.
 pub const CAUSE_WINDOW: Duration = Duration::minutes(15);
 
-/// The newest change on `app` that ended within [`CAUSE_WINDOW`] before `onset` (or at it).
+/// An onset is the start of a metrics minute: a change inside that minute came before the
+/// failures in it.
+pub const ONSET_BUCKET: Duration = Duration::minutes(1);
+
+/// The index of the newest change on `app` that ended within [`CAUSE_WINDOW`] before `onset`'s
+/// minute ended (`changes` newest first, as [`changes`] returns them).
+pub fn change_before_index(changes: &[Change], app: &str, onset: DateTime<Utc>) -> Option<usize> {
+    changes.iter().position(|c| {
+        c.app == app
+            && !c.in_progress
+            && c.at < onset + ONSET_BUCKET
+            && onset - c.at <= CAUSE_WINDOW
+    })
+}
+
+/// The newest change on `app` that ended within [`CAUSE_WINDOW`] before `onset`'s minute ended.
 pub fn change_before<'a>(
     changes: &'a [Change],
     app: &str,
     onset: DateTime<Utc>,
 ) -> Option<&'a Change> {
-    changes
-        .iter()
-        .filter(|c| c.app == app && !c.in_progress)
-        .find(|c| c.at <= onset && onset - c.at <= CAUSE_WINDOW)
+    change_before_index(changes, app, onset).map(|i| &changes[i])
 }
 
 /// `HH:MM:SS` in UTC.
@@ -252,6 +289,48 @@ mod tests {
         assert_eq!(change_before(&list, "a", t(12)).map(|c| c.at), Some(t(10)));
         assert_eq!(change_before(&list, "a", t(9)), None);
         assert_eq!(change_before(&list, "b", t(12)), None);
+        // A swap at 10:10 is inside the onset minute 10:00 and comes before its failures.
+        let list = [
+            Change {
+                at: t(10) + Duration::seconds(10),
+                ..c(0)
+            },
+            c(9),
+        ];
+        assert_eq!(change_before_index(&list, "a", t(10)), Some(0));
+        assert_eq!(change_before_index(&list, "a", t(9)), Some(1));
+    }
+
+    /// The bad-release fixture with the activity log as Azure writes it: each swap logged as
+    /// `Started` 40 s before its `Succeeded`.
+    fn with_started_events(snap: &mut Snapshot) {
+        let log = snap.activity.value.as_mut().expect("the fixture has a log");
+        let started: Vec<ActivityEvent> = log
+            .iter()
+            .map(|e| ActivityEvent {
+                at: e.at - Duration::seconds(40),
+                status: Some("Started".to_owned()),
+                ..e.clone()
+            })
+            .collect();
+        log.extend(started);
+    }
+
+    #[test]
+    fn a_swap_logged_as_started_and_succeeded_is_one_change() {
+        let mut snap = crate::tui::fixtures::bad_release();
+        let before = changes(&snap);
+        with_started_events(&mut snap);
+        assert_eq!(changes(&snap), before);
+        // Only the start in the log: one change, still in progress.
+        let log = snap.activity.value.as_mut().expect("a log");
+        log.retain(|e| e.kind != ActivityKind::Swap || e.status.as_deref() == Some("Started"));
+        let swaps: Vec<Change> = changes(&snap)
+            .into_iter()
+            .filter(|c| c.kind == ChangeKind::Swap)
+            .collect();
+        assert_eq!(swaps.len(), 1, "{swaps:#?}");
+        assert!(swaps[0].in_progress);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The timeline: what happened, derived by diffing consecutive snapshots — health changes, new
 //! deployments and activity (swaps, restarts, config writes), queues crossing the RPO threshold,
 //! sources starting or stopping failing. Each entry is stamped with the data's time, not the
-//! screen's. Pure.
+//! screen's. First observations are not changes: a health seen for the first time is recorded
+//! only when it is not healthy, and the first read of a deployment history or of the activity log
+//! is the past, not news. Pure.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -10,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::model::{ActivityKind, AppState, Health, Observed, QueueState, Snapshot, SourceError};
 
-use super::site_of;
+use super::{site_of, superseded};
 
 /// What a timeline entry records; decides its symbol and style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +96,12 @@ pub fn diff(prev: Option<&Snapshot>, next: &Snapshot) -> Vec<TimelineEntry> {
 fn health(prev: Option<&Snapshot>, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
     for app in &next.apps {
         let old = prev.and_then(|p| p.apps.iter().find(|a| a.name == app.name));
-        let (was, now) = (old.map(AppState::health), app.health());
+        // A health never observed before is a first observation, not a change: it is recorded
+        // only when it is not healthy, and without a "was".
+        let was = old
+            .filter(|a| a.production().is_some_and(|s| s.health.get().is_some()))
+            .map(AppState::health);
+        let now = app.health();
         let changed = match was {
             Some(w) => w != now,
             None => now != Health::Healthy && now != Health::Unknown,
@@ -137,13 +144,17 @@ fn health(prev: Option<&Snapshot>, next: &Snapshot, out: &mut Vec<TimelineEntry>
 
 fn deployments(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
     for app in &next.apps {
-        let seen: HashSet<&str> = prev
+        // The first history read of an app is what happened before the console watched, not
+        // news: only deployments that appear after it are.
+        let Some(seen) = prev
             .apps
             .iter()
             .find(|a| a.name == app.name)
             .and_then(|a| a.deployments.get())
-            .map(|d| d.iter().map(|d| d.id.as_str()).collect())
-            .unwrap_or_default();
+            .map(|d| d.iter().map(|d| d.id.as_str()).collect::<HashSet<&str>>())
+        else {
+            continue;
+        };
         for d in app.deployments.get().into_iter().flatten() {
             if seen.contains(d.id.as_str()) {
                 continue;
@@ -166,19 +177,26 @@ fn deployments(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
 }
 
 fn activity(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
-    let seen: HashSet<_> = prev
-        .activity
-        .get()
-        .into_iter()
-        .flatten()
-        .map(|e| (e.at, e.resource_id.as_str(), e.operation.as_str()))
-        .collect();
-    for ev in next.activity.get().into_iter().flatten() {
-        if seen.contains(&(ev.at, ev.resource_id.as_str(), ev.operation.as_str())) {
+    // As with deployments, the first read of the log is history, not news.
+    let Some(seen) = prev.activity.get().map(|log| {
+        log.iter()
+            .map(|e| (e.at, e.resource_id.as_str(), e.operation.as_str()))
+            .collect::<HashSet<_>>()
+    }) else {
+        return;
+    };
+    let log = next.activity.get().map_or(&[][..], Vec::as_slice);
+    for ev in log {
+        if seen.contains(&(ev.at, ev.resource_id.as_str(), ev.operation.as_str()))
+            || superseded(ev, log)
+        {
             continue;
         }
         let what = match ev.kind {
             ActivityKind::Swap => "swap",
+            // Kudu's history says more about a deployment (version, deployer); the log's line
+            // is only news when that history cannot be read.
+            ActivityKind::Deployment if kudu_read(next, &ev.resource_id) => continue,
             ActivityKind::Deployment => "deployment",
             ActivityKind::Restart => "restart",
             ActivityKind::ConfigWrite => "configuration write",
@@ -205,6 +223,15 @@ fn activity(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
             format!("{target}: {what}{by}{status}"),
         ));
     }
+}
+
+/// Whether the deployment history of the app a resource id names has been read.
+fn kudu_read(snap: &Snapshot, resource_id: &str) -> bool {
+    site_of(resource_id).is_some_and(|(app, _)| {
+        snap.apps
+            .iter()
+            .any(|a| a.name == app && a.deployments.get().is_some())
+    })
 }
 
 fn queues(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
@@ -311,6 +338,94 @@ mod tests {
         assert_eq!(e[0].kind, EntryKind::Started);
         assert!(e[0].text.contains("12 apps in 2 regions"), "{}", e[0].text);
         assert_eq!(e.len(), 1, "{e:#?}");
+    }
+
+    /// `snap` as the console sees it before its first reads: no health, no deployment history,
+    /// no activity log.
+    fn not_yet_read(snap: &Snapshot) -> Snapshot {
+        let mut s = snap.clone();
+        for app in &mut s.apps {
+            for slot in &mut app.slots {
+                slot.health.value = None;
+                slot.health.at = None;
+            }
+            app.deployments.value = None;
+            app.deployments.at = None;
+        }
+        s.activity.value = None;
+        s.activity.at = None;
+        s
+    }
+
+    #[test]
+    fn first_observations_are_not_changes() {
+        let calm = fixtures::calm();
+        let e = diff(Some(&not_yet_read(&calm)), &calm);
+        assert!(
+            e.iter().all(|e| !matches!(
+                e.kind,
+                EntryKind::Health(_) | EntryKind::Deployment | EntryKind::Activity
+            )),
+            "{e:#?}"
+        );
+        // An app first seen failing is worth a line, but it did not change from anything.
+        let bad = fixtures::first_failure();
+        let e = diff(Some(&not_yet_read(&bad)), &bad);
+        let health: Vec<_> = e
+            .iter()
+            .filter(|e| matches!(e.kind, EntryKind::Health(_)))
+            .map(|e| e.text.as_str())
+            .collect();
+        assert_eq!(health.len(), 1, "{health:#?}");
+        assert!(health[0].starts_with("func-orders-prod-krc unhealthy"));
+        assert!(!health[0].contains("(was"), "{}", health[0]);
+        // Once read, a new deployment is news.
+        let staged = fixtures::snapshot_at(fixtures::STAGED - 60);
+        let e = diff(Some(&staged), &fixtures::calm());
+        assert!(e.iter().any(|e| e.kind == EntryKind::Deployment), "{e:#?}");
+    }
+
+    #[test]
+    fn one_operation_is_one_line_and_kudu_speaks_for_deployments() {
+        let calm = fixtures::calm();
+        let mut bad = fixtures::first_failure();
+        let log = bad.activity.value.as_mut().expect("a log");
+        let swap = log
+            .iter()
+            .find(|e| e.kind == ActivityKind::Swap)
+            .expect("the swap")
+            .clone();
+        let deploy = crate::model::ActivityEvent {
+            kind: ActivityKind::Deployment,
+            operation: "Microsoft.Web/sites/slots/deployments/write".to_owned(),
+            ..swap.clone()
+        };
+        log.push(crate::model::ActivityEvent {
+            at: swap.at - Duration::seconds(40),
+            status: Some("Started".to_owned()),
+            ..swap
+        });
+        log.push(deploy);
+        let e = diff(Some(&calm), &bad);
+        let activity: Vec<&str> = e
+            .iter()
+            .filter(|e| e.kind == EntryKind::Activity)
+            .map(|e| e.text.as_str())
+            .collect();
+        assert_eq!(
+            activity,
+            ["func-orders-prod-krc/staging: swap by release-pipeline (Succeeded)"]
+        );
+        // Without Kudu's history, the log's deployment line is the only trace: it stays.
+        for app in &mut bad.apps {
+            app.deployments.value = None;
+        }
+        let e = diff(Some(&calm), &bad);
+        assert!(
+            e.iter()
+                .any(|e| e.kind == EntryKind::Activity && e.text.contains(": deployment by")),
+            "{e:#?}"
+        );
     }
 
     #[test]

@@ -3,16 +3,38 @@
 //! evidence. Pure.
 //!
 //! - deployment related: an affected app had a deployment or swap end within 15 minutes before
-//!   its failure onset (from the failure-rate series; detection time when there is none);
+//!   its failure onset (from the failure-rate series; detection time when there is none), or
+//!   inside the onset minute;
 //! - slots healthy: the app has a staging slot whose health is Healthy;
 //! - regional: two or more apps unhealthy in one region, or the platform Unavailable there,
 //!   while another region is healthy.
+
+use chrono::{DateTime, Utc};
 
 use crate::model::{AppState, Health, Snapshot};
 use crate::tui::derive::incident::{Incident, is_failing};
 use crate::tui::derive::{Change, ChangeKind, app_onset, change_before, changes, clock, hhmm};
 
 use super::{NodeState, NodeStates};
+
+/// The evidence for "deployment related": the change, how long before the onset, the app.
+fn cause_evidence(change: &Change, app: &str, onset: DateTime<Utc>) -> String {
+    let mins = (onset - change.at).num_minutes();
+    let label = change.kind.label();
+    if mins >= 1 {
+        format!(
+            "{label} {mins}m before onset {}: {app} at {}",
+            hhmm(onset),
+            hhmm(change.at)
+        )
+    } else {
+        format!(
+            "{label} in onset minute {}: {app} at {}",
+            hhmm(onset),
+            clock(change.at)
+        )
+    }
+}
 
 /// Evaluates the runbook against a snapshot and the incident so far.
 pub fn evaluate(snap: &Snapshot, incident: Option<&Incident>) -> NodeStates {
@@ -60,17 +82,10 @@ pub fn evaluate(snap: &Snapshot, incident: Option<&Incident>) -> NodeStates {
         change_before(&all, &a.name, onset).map(|c| (*a, c, onset))
     });
     let action = if let Some((app, change, onset)) = cause {
-        let mins = (onset - change.at).num_minutes();
         s.set(
             "deploy_related",
             NodeState::Yes,
-            format!(
-                "{} {mins}m before onset {}: {} at {}",
-                change.kind.label(),
-                hhmm(onset),
-                app.name,
-                hhmm(change.at)
-            ),
+            cause_evidence(change, &app.name, onset),
         );
         slots(&mut s, app, &all, inc)
     } else {

@@ -1,6 +1,6 @@
 //! The deployments pane: every deployment (Kudu) and swap (activity log), newest first, with time,
-//! app, slot, version, deployer and status. The change just before an app's failure onset is
-//! marked `◆ before onset`.
+//! app, slot, version, deployer and status. During an incident, the change just before the failure
+//! onset of an app in it is marked `◆ before onset`.
 
 use std::collections::HashSet;
 
@@ -13,7 +13,7 @@ use ratatui::widgets::Paragraph;
 use crate::model::Snapshot;
 use crate::tui::app::AppState;
 use crate::tui::derive::age::AgeSummary;
-use crate::tui::derive::{Change, ChangeKind, hhmm};
+use crate::tui::derive::{Change, ChangeKind, change_before_index, hhmm};
 use crate::tui::msg::PaneId;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::widgets::{col, error_lines, pane_block};
@@ -28,18 +28,15 @@ pub fn age(snap: &Snapshot, now: DateTime<Utc>) -> AgeSummary {
     a
 }
 
-/// The indices of the changes to mark: for each app with an onset, its newest change before it.
+/// The indices of the changes to mark: for each app with an onset, its newest change within
+/// [`CAUSE_WINDOW`](crate::tui::derive::CAUSE_WINDOW) before it (the runbook's rule).
 pub fn marked<S: std::hash::BuildHasher>(
     changes: &[Change],
     onsets: &std::collections::HashMap<String, DateTime<Utc>, S>,
 ) -> HashSet<usize> {
     onsets
         .iter()
-        .filter_map(|(app, onset)| {
-            changes
-                .iter()
-                .position(|c| &c.app == app && c.at <= *onset && !c.in_progress)
-        })
+        .filter_map(|(app, onset)| change_before_index(changes, app, *onset))
         .collect()
 }
 

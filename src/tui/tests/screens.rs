@@ -155,6 +155,28 @@ fn the_deployment_before_the_onset_is_marked() {
 }
 
 #[test]
+fn a_calm_estate_marks_no_deployment_even_with_a_noisy_minute() {
+    let mut noisy = fixtures::calm();
+    let jpe = noisy
+        .apps
+        .iter_mut()
+        .find(|a| a.name == "func-orders-prod-krc")
+        .expect("the app");
+    let last = jpe
+        .metrics
+        .value
+        .as_mut()
+        .and_then(|m| m.last_mut())
+        .expect("metrics");
+    last.failures = last.requests * 0.2;
+    let mut app = AppState::new(&ConsoleOptions::default(), fixtures::at(CALM));
+    app.update(Msg::Snapshot(Arc::new(noisy)));
+    let s = text(draw(&app, 160, 48).backend().buffer());
+    assert!(s.contains("Deployments"), "{s}");
+    assert!(!s.contains('◆'), "{s}");
+}
+
+#[test]
 fn at_80x24_focusing_deployments_shows_them_with_the_onset_mark() {
     let mut app = fixtures::console_at(BAD, (80, 24), &ConsoleOptions::default());
     app.update(Msg::Command(Command::Focus(
