@@ -6,6 +6,8 @@
 
 mod check;
 mod console;
+#[cfg(test)]
+mod demo_screens;
 mod run;
 pub mod status_table;
 mod wiring;

@@ -26,7 +26,7 @@ pub struct DataView {
     pub now: DateTime<Utc>,
     /// The incident, once an app has been seen unhealthy.
     pub incident: Option<Incident>,
-    /// What happened, oldest first.
+    /// What happened, in data-time order, oldest first.
     pub timeline: VecDeque<TimelineEntry>,
     /// The runbook flowchart.
     pub flowchart: Flowchart,
@@ -59,7 +59,14 @@ impl DataView {
             if self.timeline.len() == TIMELINE_CAP {
                 self.timeline.pop_front();
             }
-            self.timeline.push_back(e);
+            // Sources report late (the activity log by minutes): an entry goes where its data
+            // time puts it, after the entries of the same time already there.
+            let at = self
+                .timeline
+                .iter()
+                .rposition(|x| x.at <= e.at)
+                .map_or(0, |i| i + 1);
+            self.timeline.insert(at, e);
         }
         self.incident = Incident::observe(self.incident.take(), &snap);
         self.flow = simple_eval::evaluate(&snap, self.incident.as_ref());
@@ -200,6 +207,35 @@ mod tests {
         d.apply(Arc::new(bad));
         let apps: Vec<&String> = d.onsets.keys().collect();
         assert_eq!(apps, ["func-orders-prod-krc"]);
+    }
+
+    #[test]
+    fn a_late_report_takes_its_place_in_time() {
+        let calm = fixtures::calm();
+        let mut lagging = fixtures::first_failure();
+        lagging.activity = calm.activity.clone();
+        let mut d = DataView::new(fixtures::at(0));
+        for s in [calm, lagging, fixtures::first_failure()] {
+            d.apply(Arc::new(s));
+        }
+        let kinds: Vec<_> = d.timeline.iter().map(|e| e.kind).collect();
+        assert!(
+            d.timeline
+                .iter()
+                .zip(d.timeline.iter().skip(1))
+                .all(|(a, b)| a.at <= b.at),
+            "{:#?}",
+            d.timeline
+        );
+        let swap = kinds
+            .iter()
+            .position(|k| *k == timeline::EntryKind::Activity)
+            .expect("the swap, reported last");
+        let sick = kinds
+            .iter()
+            .position(|k| matches!(k, timeline::EntryKind::Health(_)))
+            .expect("the health change");
+        assert!(swap < sick, "{:#?}", d.timeline);
     }
 
     #[test]

@@ -212,9 +212,11 @@ fn activity(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
             .as_deref()
             .map(|c| format!(" by {c}"))
             .unwrap_or_default();
+        // Success is the rule; only other outcomes are worth words.
         let status = ev
             .status
             .as_deref()
+            .filter(|s| !s.eq_ignore_ascii_case("succeeded"))
             .map(|s| format!(" ({s})"))
             .unwrap_or_default();
         out.push(entry(
@@ -414,7 +416,7 @@ mod tests {
             .collect();
         assert_eq!(
             activity,
-            ["func-orders-prod-krc/staging: swap by release-pipeline (Succeeded)"]
+            ["func-orders-prod-krc/staging: swap by release-pipeline"]
         );
         // Without Kudu's history, the log's deployment line is the only trace: it stays.
         for app in &mut bad.apps {

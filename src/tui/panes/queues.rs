@@ -1,6 +1,9 @@
 //! The queues pane: per queue, depth, age of the oldest message, a trend sparkline, the rate it
 //! grows or drains per minute, and how close the oldest message is to the RPO target (a gauge and
-//! a percentage). Depth and age from a failing source stay visible, marked old.
+//! a percentage). Depth and age from a failing source stay visible, marked old. A queue whose
+//! oldest message cannot be read (Service Bus through ARM) says its age is unknown rather than
+//! 0 % of the RPO; one never read (Event Hubs, whose lag ARM does not expose) says so instead of
+//! looking stale. Narrow panes cut the queue's name, never its region.
 
 use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
@@ -14,7 +17,7 @@ use crate::tui::derive::age::AgeSummary;
 use crate::tui::derive::span;
 use crate::tui::msg::PaneId;
 use crate::tui::theme::{Role, Theme};
-use crate::tui::widgets::{bar, col, error_lines, pane_block, rcell, spark};
+use crate::tui::widgets::{bar, cell, col, error_lines, fit, pane_block, rcell, spark};
 
 const MAX_ERRORS: usize = 2;
 /// The depth a trend sparkline is scaled to at least, so a near-empty queue stays flat.
@@ -115,6 +118,10 @@ impl Columns {
         target: Duration,
         theme: &Theme,
     ) -> Line<'static> {
+        let name = self.name_cell(q);
+        if q.depth.get().is_none() && q.depth.error.is_none() {
+            return self.unread(q, &name, theme);
+        }
         let fresh = q.depth.freshness(now) == Freshness::Fresh;
         let value_style = if fresh {
             theme.style(Role::Text)
@@ -123,6 +130,8 @@ impl Columns {
         };
         let depth = q.depth.get().map_or_else(|| "—".to_owned(), u64::to_string);
         let oldest = q.oldest_age(now);
+        // Messages waiting and no age for the oldest: the gauge would claim 0 %.
+        let age_unknown = oldest.is_none() && q.depth.get().is_some_and(|d| *d > 0);
         let ratio = oldest.map_or(0.0, |a| {
             a.num_seconds() as f64 / target.num_seconds().max(1) as f64
         });
@@ -145,11 +154,7 @@ impl Columns {
         );
         let oldest = oldest.map_or_else(|| "—".to_owned(), span);
         let mut spans = vec![
-            col(
-                &format!("{} {}", q.name, q.region),
-                self.name,
-                theme.style(Role::Text),
-            ),
+            Span::styled(format!("{name} "), theme.style(Role::Text)),
             Span::styled(format!("{} ", rcell(&depth, 5)), value_style),
             Span::styled(format!("{} ", rcell(&oldest, 6)), value_style),
         ];
@@ -168,6 +173,13 @@ impl Columns {
         if self.wide {
             spans.push(col(&q.kind, 11, theme.style(Role::Muted)));
         }
+        if age_unknown {
+            spans.push(Span::styled("age unknown", theme.style(Role::Muted)));
+            if !fresh {
+                spans.push(Span::styled(" ⚠ old", theme.style(Role::Stale)));
+            }
+            return Line::from(spans);
+        }
         let used: usize = spans.iter().map(Span::width).sum();
         let gauge_w = self.width.saturating_sub(used + 6).min(20);
         if gauge_w >= 4 {
@@ -181,5 +193,33 @@ impl Columns {
             spans.push(Span::styled(" ⚠ old", theme.style(Role::Stale)));
         }
         Line::from(spans)
+    }
+
+    /// The queue's name and region in exactly `self.name` columns: the name gives way first, so
+    /// two queues of one name in two regions stay apart.
+    fn name_cell(&self, q: &QueueState) -> String {
+        let region = q.region.chars().count();
+        let name_w = self.name.saturating_sub(region + 1);
+        cell(&format!("{} {}", fit(&q.name, name_w), q.region), self.name)
+    }
+
+    /// A queue never read: what can be said instead of numbers.
+    fn unread(&self, q: &QueueState, name: &str, theme: &Theme) -> Line<'static> {
+        let muted = theme.style(Role::Muted);
+        let (long, short) = if q.kind == "event-hubs" {
+            ("consumer lag not exposed by ARM", "lag not readable")
+        } else {
+            ("waiting for the first read", "not read yet")
+        };
+        let room = self.width.saturating_sub(self.name + 1);
+        let text = if long.chars().count() <= room {
+            long
+        } else {
+            short
+        };
+        Line::from(vec![
+            Span::styled(format!("{name} "), theme.style(Role::Text)),
+            Span::styled(fit(text, room), muted),
+        ])
     }
 }

@@ -193,6 +193,61 @@ fn at_80x24_focusing_deployments_shows_them_with_the_onset_mark() {
     );
 }
 
+/// The queues pane alone, `w` columns wide, of a snapshot changed by `edit`.
+fn queues_pane(w: u16, edit: impl FnOnce(&mut crate::model::Snapshot)) -> String {
+    let mut snap = fixtures::bad_release();
+    edit(&mut snap);
+    let mut app = AppState::new(&ConsoleOptions::default(), fixtures::at(BAD));
+    app.update(Msg::Snapshot(Arc::new(snap)));
+    let mut term = Terminal::new(TestBackend::new(w, 8)).expect("test backend");
+    term.draw(|f| panes::queues::render(f, f.area(), &app))
+        .expect("drawn");
+    text(term.backend().buffer())
+}
+
+#[test]
+fn queue_rows_say_what_is_not_known_and_keep_their_regions_when_narrow() {
+    let s = queues_pane(40, |_| {});
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("orders-")).collect();
+    assert_eq!(rows.len(), 2, "{s}");
+    assert!(
+        rows[0].contains(" krc ") && rows[1].contains(" jpe "),
+        "{s}"
+    );
+
+    // Messages waiting and no age for the oldest: not "0 %" of the RPO.
+    let s = queues_pane(100, |snap| {
+        let q = snap
+            .queues
+            .iter_mut()
+            .find(|q| q.name == "payments")
+            .expect("the queue");
+        q.depth.value = Some(6);
+        q.oldest.value = Some(None);
+    });
+    let row = s.lines().find(|l| l.contains("payments")).expect("a row");
+    assert!(row.contains("age unknown") && !row.contains('%'), "{row}");
+
+    // Never read, and not failing: what it is, not a stale "no data".
+    let s = queues_pane(100, |snap| {
+        let q = snap
+            .queues
+            .iter_mut()
+            .find(|q| q.name == "telemetry")
+            .expect("the queue");
+        q.kind = "event-hubs".to_owned();
+        q.depth = crate::model::Observed::missing("lag", chrono::Duration::seconds(30));
+        q.oldest = crate::model::Observed::missing("peek", chrono::Duration::seconds(30));
+    });
+    let row = s.lines().find(|l| l.contains("telemetry")).expect("a row");
+    assert!(row.contains("consumer lag not exposed by ARM"), "{row}");
+    assert!(!row.contains("old"), "{row}");
+    assert!(
+        !s.lines().next().unwrap_or_default().contains("no data"),
+        "{s}"
+    );
+}
+
 #[test]
 fn the_runbook_draws_boxes_at_160x48_and_the_path_at_80x24() {
     let wide = text(screen(BAD, 160, 48, "dark").backend().buffer());

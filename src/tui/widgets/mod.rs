@@ -21,6 +21,7 @@ pub fn age_span(age: &AgeSummary, theme: &Theme) -> Span<'static> {
     match age.freshness {
         Freshness::Fresh => Span::styled(when, theme.style(Role::Muted)),
         Freshness::Missing => Span::styled("no data", theme.style(Role::Unknown)),
+        f if when.is_empty() => Span::styled(f.label(), theme.style(Role::Stale)),
         f => Span::styled(format!("{} {when}", f.label()), theme.style(Role::Stale)),
     }
 }
