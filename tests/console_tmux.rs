@@ -1,0 +1,246 @@
+//! End to end: the real `warroom demo` in a real terminal (tmux, 160×48). It waits for the
+//! estate, moves between panes, opens help and presenter mode, quits, and checks that the
+//! terminal was given back (the shell's next line runs, `stty` shows echo and canonical mode);
+//! then the same after a SIGTERM. Each run uses its own tmux server socket, so it never touches
+//! a user's sessions. Without tmux the tests print SKIPPED, and fail under `CI=true`.
+//!
+//! No fixed sleeps: every wait polls `capture-pane` at a short interval, a bounded number of
+//! times.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// How often the screen is read while waiting.
+const POLL: Duration = Duration::from_millis(100);
+/// The longest any one wait may take.
+const WAIT: Duration = Duration::from_secs(15);
+
+/// Whether tmux is here; if not, says SKIPPED (and fails under CI, where it must be).
+fn have_tmux() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tmux is required under CI"
+        );
+        eprintln!("SKIPPED: tmux not found");
+    }
+    ok
+}
+
+/// One tmux server of our own with one session, killed on drop.
+struct Tmux {
+    socket: String,
+    dir: PathBuf,
+}
+
+impl Tmux {
+    /// Starts `script` (a shell script) in a 160×48 session.
+    fn start(name: &str, script: &str) -> Self {
+        let unique = format!(
+            "warroom-e2e-{name}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("after 1970")
+                .as_nanos()
+        );
+        let dir = std::env::temp_dir().join(&unique);
+        std::fs::create_dir_all(&dir).expect("a temp dir");
+        let path = dir.join("run.sh");
+        std::fs::write(&path, script).expect("the script");
+        let t = Self {
+            socket: unique,
+            dir,
+        };
+        let out = t.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "160",
+            "-y",
+            "48",
+            &format!("sh {}", path.display()),
+        ]);
+        assert!(out.status.success(), "tmux new-session: {out:?}");
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn screen(&self) -> String {
+        let out = self.tmux(&["capture-pane", "-p", "-t", "e2e"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        let out = self.tmux(&args);
+        assert!(out.status.success(), "send-keys {keys:?}: {out:?}");
+    }
+
+    /// Polls the screen until `ok` holds; panics with the last screen after [`WAIT`].
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "waited {WAIT:?} for {what}; the screen:\n{s}"
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// The pid of the shell running in the pane.
+    fn pane_pid(&self) -> u32 {
+        let out = self.tmux(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("a pid")
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The script: the demo at 10× speed, then proof that the shell has the terminal back.
+fn script(state: &Path) -> String {
+    format!(
+        "WARROOM_STATE_DIR='{state}' '{bin}' demo --speed 10\n\
+         echo \"RESTORED $?\"\n\
+         stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '\n\
+         echo\n\
+         sleep 60\n",
+        state = state.display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+    )
+}
+
+/// The estate is on screen with data: both regions and a health word.
+fn estate_up(s: &str) -> bool {
+    s.contains("krc koreacentral") && s.contains("jpe japaneast") && s.contains("✓ healthy")
+}
+
+/// After the console left: the shell ran on, and the terminal has echo and canonical mode.
+fn assert_restored(t: &Tmux) {
+    let s = t.wait_for("the shell after warroom", |s| {
+        s.lines().any(|l| l.starts_with("RESTORED")) && s.contains("icanon")
+    });
+    let restored = s
+        .lines()
+        .find(|l| l.starts_with("RESTORED"))
+        .expect("the line");
+    assert_eq!(restored.trim(), "RESTORED 0", "warroom's exit status\n{s}");
+    let modes: Vec<&str> = s
+        .lines()
+        .find(|l| l.contains("icanon"))
+        .expect("stty's modes")
+        .split_whitespace()
+        .collect();
+    assert!(modes.contains(&"icanon") && modes.contains(&"echo"), "{s}");
+    assert!(
+        !modes.contains(&"-icanon") && !modes.contains(&"-echo"),
+        "{s}"
+    );
+    // The console's screen is gone: the alternate screen was left.
+    assert!(!s.contains("Tab pane"), "{s}");
+}
+
+#[test]
+fn the_demo_moves_between_panes_opens_help_and_presenter_and_quits_cleanly() {
+    if !have_tmux() {
+        return;
+    }
+    let state = tempdir("quit");
+    let t = Tmux::start("quit", &script(&state));
+    let s = t.wait_for("the estate", estate_up);
+    assert!(
+        s.contains("┏ Regions"),
+        "the regions pane has the focus\n{s}"
+    );
+    assert!(s.contains("SIMULATED") && s.contains("READ-ONLY"), "{s}");
+
+    t.keys(&["Tab"]);
+    let s = t.wait_for("the focus on queues", |s| s.contains("┏ Queues"));
+    assert!(s.contains("┌ Regions"), "the regions pane let go\n{s}");
+
+    t.keys(&["?"]);
+    let s = t.wait_for("help", |s| s.contains("Help · Esc closes"));
+    assert!(
+        s.contains("Commands (after :)") && s.contains("✗ unhealthy"),
+        "{s}"
+    );
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", |s| {
+        !s.contains("Help · Esc closes") && estate_up(s)
+    });
+
+    t.keys(&["p"]);
+    let s = t.wait_for("presenter mode", |s| {
+        !s.contains("┌ Runbook") && !s.contains("Regions") && s.contains("RTO")
+    });
+    assert!(s.contains("primary") && s.contains("secondary"), "{s}");
+    t.keys(&["p"]);
+    t.wait_for("the dashboard again", |s| {
+        s.contains("┌ Runbook") && estate_up(s)
+    });
+
+    t.keys(&["q"]);
+    assert_restored(&t);
+    let _ = std::fs::remove_dir_all(&state);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    let state = tempdir("term");
+    let t = Tmux::start("term", &script(&state));
+    t.wait_for("the estate", estate_up);
+    let shell = t.pane_pid();
+    let out = Command::new("pgrep")
+        .args(["-P", &shell.to_string(), "-x", "warroom"])
+        .output()
+        .expect("pgrep runs");
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(
+        !pid.is_empty() && !pid.contains('\n'),
+        "one warroom: {out:?}"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    assert_restored(&t);
+    let _ = std::fs::remove_dir_all(&state);
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("warroom-e2e-state-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("a state dir");
+    d
+}
