@@ -243,13 +243,13 @@ fn drift_line(what: &str, d: &Drift, theme: &Theme) -> Line<'static> {
     let mut spans = vec![Span::raw("  "), Span::styled(cell(what, 10), muted)];
     if d.is_empty() {
         spans.push(Span::styled("✓ in sync", theme.style(Role::Ok)));
-        return Line::from(spans);
+    } else {
+        let n = d.missing_there.len() + d.missing_here.len() + d.differ.len();
+        spans.push(Span::styled(
+            format!("✗ {n} difference{}", if n == 1 { "" } else { "s" }),
+            theme.style(Role::Warn),
+        ));
     }
-    let n = d.missing_there.len() + d.missing_here.len() + d.differ.len();
-    spans.push(Span::styled(
-        format!("✗ {n} difference{}", if n == 1 { "" } else { "s" }),
-        theme.style(Role::Warn),
-    ));
     for (label, names) in [
         ("missing there", &d.missing_there),
         ("missing here", &d.missing_here),
@@ -262,6 +262,16 @@ fn drift_line(what: &str, d: &Drift, theme: &Theme) -> Line<'static> {
             ));
             spans.push(Span::styled(names.join(", "), theme.style(Role::Text)));
         }
+    }
+    if !d.per_region.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                " · per region as expected ({}): {}",
+                d.per_region.len(),
+                d.per_region.join(", ")
+            ),
+            muted,
+        ));
     }
     Line::from(spans)
 }

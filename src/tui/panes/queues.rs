@@ -174,7 +174,10 @@ impl Columns {
             spans.push(col(&q.kind, 11, theme.style(Role::Muted)));
         }
         if age_unknown {
-            spans.push(Span::styled("age unknown", theme.style(Role::Muted)));
+            let used: usize = spans.iter().map(Span::width).sum();
+            let room = self.width.saturating_sub(used);
+            let word = if room >= 17 { "age unknown" } else { "age ?" };
+            spans.push(Span::styled(word, theme.style(Role::Muted)));
             if !fresh {
                 spans.push(Span::styled(" ⚠ old", theme.style(Role::Stale)));
             }

@@ -227,6 +227,16 @@ fn queue_rows_say_what_is_not_known_and_keep_their_regions_when_narrow() {
     });
     let row = s.lines().find(|l| l.contains("payments")).expect("a row");
     assert!(row.contains("age unknown") && !row.contains('%'), "{row}");
+    let s = queues_pane(40, |snap| {
+        let q = snap
+            .queues
+            .iter_mut()
+            .find(|q| q.name == "payments")
+            .expect("the queue");
+        q.oldest.value = Some(None);
+    });
+    let row = s.lines().find(|l| l.contains("payments")).expect("a row");
+    assert!(row.contains("age ?") && !row.contains('%'), "{row}");
 
     // Never read, and not failing: what it is, not a stale "no data".
     let s = queues_pane(100, |snap| {
