@@ -113,10 +113,9 @@ async fn the_same_scenario_and_seed_give_the_same_snapshot() {
     );
     let mut errors = Vec::new();
     source_errors(&a, "", &mut errors);
-    // Every source answered, except the one the observer cannot read through ARM (Event Hubs
-    // consumer lag), so the equality above is over real data.
-    assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].contains("consumer lag"), "{errors:#?}");
+    // Every source answered (Event Hubs consumer lag is not read: ARM has no counter for it), so
+    // the equality above is over real data.
+    assert!(errors.is_empty(), "{errors:#?}");
     let points = orders["metrics"]["value"].as_array().map_or(0, Vec::len);
     assert!(points >= 5, "{points} metric points");
 }

@@ -32,6 +32,18 @@ pub fn arm_scope(arm_base: &Url) -> String {
     format!("{}/.default", arm_base.origin().ascii_serialization())
 }
 
+/// The OAuth scope for Azure Monitor's regional metrics data plane, from the endpoint template
+/// (`https://{region}.metrics.monitor.azure.com` gives `https://metrics.monitor.azure.com/.default`;
+/// a sovereign cloud's template gives its own host the same way): the template's origin without
+/// the `{region}.` label, plus `/.default`.
+pub fn metrics_scope(template: &str) -> String {
+    let base = template.replace("{region}.", "").replace("{region}", "");
+    match Url::parse(&base) {
+        Ok(url) => format!("{}/.default", url.origin().ascii_serialization()),
+        Err(_) => "https://metrics.monitor.azure.com/.default".to_owned(),
+    }
+}
+
 /// Which credential to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CredentialKind {
@@ -343,6 +355,22 @@ impl TokenCredential for Unavailable {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn metrics_scope_drops_the_region_label() {
+        assert_eq!(
+            metrics_scope("https://{region}.metrics.monitor.azure.com"),
+            "https://metrics.monitor.azure.com/.default"
+        );
+        assert_eq!(
+            metrics_scope("https://{region}.metrics.monitor.azure.cn/"),
+            "https://metrics.monitor.azure.cn/.default"
+        );
+        assert_eq!(
+            metrics_scope("http://127.0.0.1:8080/_metrics/{region}"),
+            "http://127.0.0.1:8080/.default"
+        );
+    }
 
     fn env_of(pairs: &[(&str, &str)]) -> CredentialOptions {
         let map: HashMap<String, String> = pairs

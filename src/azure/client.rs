@@ -3,8 +3,9 @@
 //! endpoints (health probes, Kudu).
 //!
 //! Owns URL building (ARM base + path + `api-version`), the choice of pipeline per call, and the
-//! rule that a token only ever goes to the ARM origin (or where a caller explicitly asks). It
-//! must not know which resources exist; callers pass paths and api-versions.
+//! rule that a token only ever goes to the ARM origin (or where a caller explicitly asks, with the
+//! scope it names: [`AzureClient::post_data_plane`]). It must not know which resources exist;
+//! callers pass paths and api-versions.
 //!
 //! Paging is a plain loop rather than azure_core's `Pager`: the pager yields azure_core errors
 //! (we would lose ARM's typed code), needs the `futures` stream traits, and every caller wants
@@ -21,11 +22,13 @@ use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
 use azure_core::http::{Pipeline, Request, Transport};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use url::Url;
+
+mod data_plane;
 
 pub use azure_core::http::Method;
 
@@ -132,6 +135,10 @@ struct Inner {
     arm_once: Pipeline,
     anon_reads: Pipeline,
     anon_once: Pipeline,
+    /// Kept to build bearer pipelines for other scopes (data planes) on first use.
+    credential: Option<Arc<dyn TokenCredential>>,
+    /// Read pipelines carrying a token for a non-ARM scope, one per scope, built lazily.
+    scoped_reads: Mutex<HashMap<String, Pipeline>>,
 }
 
 /// The REST client. Cheap to clone; clones share connections and the token cache.
@@ -185,6 +192,8 @@ impl AzureClient {
             arm_base: config.arm_base,
             settings,
             transport,
+            credential: config.credential,
+            scoped_reads: Mutex::new(HashMap::new()),
         };
         Ok(Self {
             inner: Arc::new(inner),

@@ -10,7 +10,7 @@ use crate::azure::wire::graph::GraphResource;
 use crate::azure::wire::health::AvailabilityStatus;
 use crate::azure::wire::kudu::DeployStatus;
 use crate::azure::wire::messaging::DisasterRecoveryConfig;
-use crate::azure::wire::monitor::{ActivityLogEvent, MetricsResponse};
+use crate::azure::wire::monitor::{ActivityLogEvent, Metric};
 use crate::azure::wire::network::TmEndpoint;
 use crate::azure::wire::storage::StorageAccount;
 use crate::azure::wire::web::{ArmDeployment, FunctionEnvelope, HostKeys};
@@ -137,11 +137,12 @@ pub fn unreachable_report() -> HealthReport {
     }
 }
 
-/// Per-minute points from a metrics response with `Requests`, `Http5xx` and `HttpResponseTime`
-/// (seconds) or `AverageResponseTime` (milliseconds).
-pub fn metric_points(resp: &MetricsResponse) -> Vec<MetricPoint> {
+/// Per-minute points from one resource's metrics (the `value` of an ARM metrics response or of a
+/// batch answer's entry) with `Requests`, `Http5xx` and `HttpResponseTime` (seconds) or
+/// `AverageResponseTime` (milliseconds).
+pub fn metric_points(metrics: &[Metric]) -> Vec<MetricPoint> {
     let mut points: BTreeMap<String, MetricPoint> = BTreeMap::new();
-    for metric in &resp.value {
+    for metric in metrics {
         let name = metric.name.value.as_str();
         let to_ms = if metric.unit.eq_ignore_ascii_case("seconds") {
             1000.0

@@ -1,6 +1,6 @@
 //! The source kinds and, for each, how one refresh reads Azure and updates the snapshot. Reads
 //! that Azure offers in batch are made in batch: Resource Graph for the inventory and site state,
-//! Resource Health per resource group, several metrics per request.
+//! Resource Health per resource group, several metrics of up to 50 apps per request.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -17,6 +17,7 @@ use super::clock::Clock;
 
 mod apps;
 mod data;
+mod metrics;
 mod platform;
 
 /// Everything a refresh needs.
@@ -122,7 +123,7 @@ impl SourceKind {
             Self::Inventory => platform::inventory(ctx).await,
             Self::Platform => platform::resource_health(ctx).await,
             Self::Health => apps::health(ctx).await,
-            Self::Metrics => apps::metrics(ctx).await,
+            Self::Metrics => metrics::metrics(ctx).await,
             Self::Deployments => apps::deployments(ctx).await,
             Self::Config => apps::config(ctx).await,
             Self::Routes => data::routes(ctx).await,

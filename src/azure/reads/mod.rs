@@ -11,5 +11,5 @@ mod state;
 mod web;
 
 pub use arm_ids::ResourceGroupRef;
-pub use monitor::MetricsQuery;
+pub use monitor::{METRICS_BATCH_MAX, MetricsBatchQuery, MetricsQuery};
 pub use web::HealthProbe;

@@ -1,12 +1,11 @@
-//! Per-app sources: health endpoints (every slot), request metrics, deployment history, and
-//! configuration (settings, keys and functions, kept only as digests and states).
+//! Per-app sources: health endpoints (every slot), deployment history, and configuration
+//! (settings, keys and functions, kept only as digests and states). Azure has no batch form of
+//! these reads, so each costs requests per app; request metrics, which has one, is `metrics`.
 
 use std::collections::BTreeMap;
 
-use chrono::Duration;
-
 use crate::azure::error::Error;
-use crate::azure::reads::{MetricsQuery, ResourceGroupRef};
+use crate::azure::reads::ResourceGroupRef;
 use crate::config::App;
 use crate::model::{SecretDigest, digest_map};
 use crate::observe::convert;
@@ -83,46 +82,6 @@ pub async fn health(ctx: &Ctx) {
     });
 }
 
-/// How much metric history is read.
-const METRIC_WINDOW_MINUTES: i64 = 30;
-
-/// Reads request metrics, one request per app for all three metrics.
-pub async fn metrics(ctx: &Ctx) {
-    let now = ctx.clock.now();
-    let to = now - Duration::seconds(i64::from(now.timestamp_subsec_nanos() > 0));
-    let from = now - Duration::minutes(METRIC_WINDOW_MINUTES);
-    let client = ctx.client.clone();
-    let estate = ctx.estate.clone();
-    let apps: Vec<App> = ctx.estate.apps.clone();
-    let results = fan_out(apps, move |app| {
-        let client = client.clone();
-        let id = estate.app_id(&app);
-        async move {
-            let q = MetricsQuery {
-                resource_id: &id,
-                names: &["Requests", "Http5xx", "HttpResponseTime"],
-                aggregations: &["Total", "Average", "Maximum"],
-                from,
-                to,
-                interval: "PT1M",
-            };
-            let r = client.metrics(&q).await;
-            (app.name, r)
-        }
-    })
-    .await;
-    ctx.update(|snap| {
-        for (name, r) in results {
-            if let Some(app) = snap.apps.iter_mut().find(|a| a.name == name) {
-                match r {
-                    Ok(resp) => app.metrics.set(convert::metric_points(&resp), now),
-                    Err(e) => app.metrics.fail(e.to_string(), now),
-                }
-            }
-        }
-    });
-}
-
 /// Reads deployment history for every slot.
 pub async fn deployments(ctx: &Ctx) {
     let client = ctx.client.clone();
@@ -170,7 +129,8 @@ struct ConfigRead {
     functions: Result<Vec<crate::model::FunctionState>, String>,
 }
 
-/// Reads settings, host and function keys, and functions; values are digested at once.
+/// Reads settings, host and function keys, and functions; values are digested at once. The
+/// costliest source: per app, three requests plus one per function, every five minutes.
 pub async fn config(ctx: &Ctx) {
     let client = ctx.client.clone();
     let estate = ctx.estate.clone();
@@ -185,21 +145,38 @@ pub async fn config(ctx: &Ctx) {
                 .map(|d| digest_map(&d.properties))
                 .map_err(|e| e.to_string());
             let functions = client.list_functions(&rg, &app.name).await;
-            let mut keys = client
+            let host_keys = client
                 .list_host_keys(&rg, &app.name)
                 .await
                 .map(|k| convert::host_key_digests(&k))
                 .map_err(|e| e.to_string());
-            if let (Ok(keys), Ok(funcs)) = (keys.as_mut(), functions.as_ref()) {
-                for f in funcs {
-                    let name = f.function_name();
-                    if let Ok(fk) = client.list_function_keys(&rg, &app.name, name).await {
-                        for (k, v) in &fk.properties {
-                            keys.insert(format!("function/{name}/{k}"), SecretDigest::of(v));
+            let keys = match (host_keys, functions.as_ref()) {
+                (Err(e), _) => Err(e),
+                // Function keys are read one request per function, so only when the functions
+                // list came back; without it the key set would be partial, so it fails too.
+                (Ok(_), Err(e)) => Err(format!("function keys not read: {e}")),
+                (Ok(mut keys), Ok(funcs)) => {
+                    let mut failed = None;
+                    for f in funcs {
+                        let name = f.function_name();
+                        match client.list_function_keys(&rg, &app.name, name).await {
+                            Ok(fk) => {
+                                for (k, v) in &fk.properties {
+                                    keys.insert(
+                                        format!("function/{name}/{k}"),
+                                        SecretDigest::of(v),
+                                    );
+                                }
+                            }
+                            Err(e) => {
+                                failed = Some(format!("function {name} keys: {e}"));
+                                break;
+                            }
                         }
                     }
+                    failed.map_or(Ok(keys), Err)
                 }
-            }
+            };
             let functions = functions
                 .map(|fs| fs.iter().map(convert::function_state).collect())
                 .map_err(|e| e.to_string());
