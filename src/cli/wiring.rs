@@ -79,7 +79,12 @@ pub async fn start_demo(estate: Estate, scenario: &str, clock: DemoClock) -> Res
 /// An observer of a real estate.
 pub fn real(path: &Path, credential: &str) -> Result<(Arc<Estate>, Observer)> {
     let estate = Estate::load(path).map_err(|e| eyre!("{e}"))?;
-    let kind: CredentialKind = credential.parse().map_err(|e| eyre!("--credential: {e}"))?;
+    let kind: CredentialKind = if estate.endpoints.cloud == crate::config::Cloud::Simulator {
+        // The simulator takes no token, and a token must never go to plain http.
+        CredentialKind::None
+    } else {
+        credential.parse().map_err(|e| eyre!("--credential: {e}"))?
+    };
     let options = CredentialOptions {
         authority_host: url::Url::parse(&estate.endpoints.authority).ok(),
         ..CredentialOptions::default()

@@ -183,9 +183,23 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
         o.as_ref()
             .map_or_else(|| d.to_owned(), |s| s.get_ref().clone())
     };
+    let arm = pick_spanned(&e.arm, arm).trim_end_matches('/').to_owned();
+    if cloud == Cloud::Simulator {
+        // The simulator serves every surface under its one base URL (`warroom sim serve`
+        // prints them), so naming `arm` is enough.
+        return Endpoints {
+            cloud,
+            authority: pick_spanned(&e.authority, &format!("{arm}/_auth")),
+            queue: pick(&e.queue, &format!("{arm}/_queue/{{account}}")),
+            kudu: pick(&e.kudu, &format!("{arm}/_kudu/{{app}}")),
+            app_host: pick(&e.app_host, &format!("{arm}/_apps/{{app}}")),
+            metrics: pick(&e.metrics, &format!("{arm}/_metrics/{{region}}")),
+            arm,
+        };
+    }
     Endpoints {
         cloud,
-        arm: pick_spanned(&e.arm, arm).trim_end_matches('/').to_owned(),
+        arm,
         authority: pick_spanned(&e.authority, authority),
         queue: pick(&e.queue, queue),
         kudu: pick(&e.kudu, kudu),
