@@ -19,6 +19,8 @@
 //!   the simulator.
 //! - [`sim`]: the simulated Azure: world state, virtual clock, fault timeline, HTTP server.
 //! - [`observe`]: pollers that turn client reads into snapshots.
+//! - [`decide`]: the runbook flowchart answered from a snapshot: evidence, gates, safety rules,
+//!   overrides, verification and the recommendation. Pure.
 //! - [`tui`]: the console: event loop, state, panes, themes.
 //! - [`cli`]: the command line.
 //! - [`logging`]: tracing to stderr or to a file, and the state directory.
@@ -26,6 +28,7 @@
 pub mod azure;
 pub mod cli;
 pub mod config;
+pub mod decide;
 pub mod logging;
 pub mod model;
 pub mod observe;

@@ -22,6 +22,7 @@ pub mod redacted;
 pub mod reply;
 pub mod shared_key;
 pub mod wire;
+pub mod writes;
 pub mod xml;
 
 pub use auth::{CredentialKind, CredentialOptions, build_credential};

@@ -1,0 +1,1 @@
+//! Release freeze (management locks) and alert suppression (alert processing rules).

@@ -1,0 +1,1 @@
+//! Traffic Manager endpoint status and Front Door origin state.

@@ -1,0 +1,1 @@
+//! Storage account failover (a long-running operation).

@@ -1,0 +1,1 @@
+//! ARM template deployments: what-if, then the deployment, polled.

@@ -1,0 +1,127 @@
+//! The actions the decision engine can propose and `act` can plan: their kinds and targets.
+//! Owns only the names; plans, calls and execution live in `act`.
+
+use serde::{Deserialize, Serialize};
+
+/// An action of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionKind {
+    /// Swap the staging slot into production (target: app).
+    Swap,
+    /// Swap back (target: app).
+    SwapBack,
+    /// Zip deploy the last known good artifact (target: app).
+    Redeploy,
+    /// Restart (target: app).
+    Restart,
+    /// Regional failover away from a region (target: the failing region's short name): routes,
+    /// timers, settings sync, alert suppression, as the estate has them.
+    Failover,
+    /// Disable a Traffic Manager endpoint (target: endpoint name).
+    TmDisable,
+    /// Enable a Traffic Manager endpoint (target: endpoint name).
+    TmEnable,
+    /// Disable a Front Door origin (target: origin name).
+    FdDisable,
+    /// Enable a Front Door origin (target: origin name).
+    FdEnable,
+    /// Enable timers in the target app and disable them in its counterpart (target: app that
+    /// becomes active).
+    Timers,
+    /// Sync app settings and keys from the primary to the secondary (target: secondary app).
+    SyncSecondary,
+    /// Messaging geo-DR alias failover (target: alias name).
+    AliasFailover,
+    /// Storage account failover (target: account name).
+    StorageFailover,
+    /// Release freeze on (target: resource group's region short name).
+    FreezeOn,
+    /// Release freeze off.
+    FreezeOff,
+    /// Alert suppression on (target: region short name).
+    SuppressOn,
+    /// Alert suppression off.
+    SuppressOff,
+    /// Rebuild from the template, then artifact and configuration (target: app).
+    Rebuild,
+    /// Forensic snapshot into the incident folder (target: app).
+    Forensics,
+}
+
+impl ActionKind {
+    /// Every kind, in catalogue order.
+    pub const ALL: [Self; 19] = [
+        Self::Swap,
+        Self::SwapBack,
+        Self::Redeploy,
+        Self::Restart,
+        Self::Failover,
+        Self::TmDisable,
+        Self::TmEnable,
+        Self::FdDisable,
+        Self::FdEnable,
+        Self::Timers,
+        Self::SyncSecondary,
+        Self::AliasFailover,
+        Self::StorageFailover,
+        Self::FreezeOn,
+        Self::FreezeOff,
+        Self::SuppressOn,
+        Self::SuppressOff,
+        Self::Rebuild,
+        Self::Forensics,
+    ];
+
+    /// The command-line name (`swap`, `tm-disable`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Swap => "swap",
+            Self::SwapBack => "swap-back",
+            Self::Redeploy => "redeploy",
+            Self::Restart => "restart",
+            Self::Failover => "failover",
+            Self::TmDisable => "tm-disable",
+            Self::TmEnable => "tm-enable",
+            Self::FdDisable => "fd-disable",
+            Self::FdEnable => "fd-enable",
+            Self::Timers => "timers",
+            Self::SyncSecondary => "sync-secondary",
+            Self::AliasFailover => "alias-failover",
+            Self::StorageFailover => "storage-failover",
+            Self::FreezeOn => "freeze-on",
+            Self::FreezeOff => "freeze-off",
+            Self::SuppressOn => "suppress-on",
+            Self::SuppressOff => "suppress-off",
+            Self::Rebuild => "rebuild",
+            Self::Forensics => "forensics",
+        }
+    }
+
+    /// The kind named `name` on the command line.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// An action on a target, as proposed by the engine or typed by the commander.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ProposedAction {
+    /// What.
+    pub kind: ActionKind,
+    /// On what (an app, endpoint, origin, alias, account or region name, by kind).
+    pub target: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_parses_back_to_its_kind() {
+        for k in ActionKind::ALL {
+            assert_eq!(ActionKind::parse(k.name()), Some(k));
+        }
+        assert_eq!(ActionKind::parse("swapp"), None);
+    }
+}
