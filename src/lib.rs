@@ -21,14 +21,19 @@
 //! - [`observe`]: pollers that turn client reads into snapshots.
 //! - [`decide`]: the runbook flowchart answered from a snapshot: evidence, gates, safety rules,
 //!   overrides, verification and the recommendation. Pure.
+//! - [`act`]: the action catalogue: plans (calls, `az` equivalents, gates, risk, undo),
+//!   confirmation scaled to risk, and the executor that journals intent before any call.
+//! - [`journal`]: the append-only incident journal (one folder per incident, JSON lines, synced).
 //! - [`tui`]: the console: event loop, state, panes, themes.
 //! - [`cli`]: the command line.
 //! - [`logging`]: tracing to stderr or to a file, and the state directory.
 
+pub mod act;
 pub mod azure;
 pub mod cli;
 pub mod config;
 pub mod decide;
+pub mod journal;
 pub mod logging;
 pub mod model;
 pub mod observe;

@@ -1,0 +1,276 @@
+//! [`AzureEffects`]: the effects against Azure (or the simulator) through the one client. Reads
+//! and checks (verification, forensics) use the client's read calls; the writes go through
+//! `crate::azure::writes`.
+//!
+//! Owns turning an [`Effect`] into client calls and a secret-free [`StepReport`]. Values of
+//! settings and keys exist here only inside one read-modify-write and are never formatted,
+//! logged or returned; forensic files hold names and digests.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::Value;
+
+use super::effect::{Effect, ForensicPart, VerifyCheck};
+use super::executor::{ActError, Effects, StepProgress, StepReport};
+use crate::azure::AzureClient;
+use crate::azure::wire::api;
+use crate::azure::wire::monitor::ActivityLogEvent;
+use crate::config::Estate;
+use crate::model::{Health, digest_map};
+
+/// The effects against Azure.
+#[derive(Debug, Clone)]
+pub struct AzureEffects {
+    /// The client.
+    pub client: AzureClient,
+    /// The estate (health URLs, Kudu URLs).
+    pub estate: Estate,
+    /// The incident folder (forensic files go under it).
+    pub incident_dir: PathBuf,
+    /// How long a check may wait for the expected state.
+    pub verify_timeout: Duration,
+    /// How long between two checks.
+    pub verify_interval: Duration,
+}
+
+impl AzureEffects {
+    /// Effects with checks that wait up to 5 minutes, probing every 10 seconds.
+    pub fn new(client: AzureClient, estate: Estate, incident_dir: PathBuf) -> Self {
+        Self {
+            client,
+            estate,
+            incident_dir,
+            verify_timeout: Duration::from_mins(5),
+            verify_interval: Duration::from_secs(10),
+        }
+    }
+
+    fn health_url(&self, app: &str) -> Result<String, ActError> {
+        let a = self
+            .estate
+            .app(app)
+            .ok_or_else(|| ActError::Precondition(format!("{app} is not in the estate")))?;
+        Ok(super::actions::steps::health_url(&self.estate, a))
+    }
+
+    /// Repeats `check` until it passes or the verify timeout runs out; the last failure's words
+    /// are the error.
+    async fn until<F, Fut>(
+        &self,
+        progress: &StepProgress,
+        mut check: F,
+    ) -> Result<StepReport, ActError>
+    where
+        F: FnMut() -> Fut + Send,
+        Fut: std::future::Future<Output = Result<Result<String, String>, ActError>> + Send,
+    {
+        let start = tokio::time::Instant::now();
+        let mut polls = 0;
+        loop {
+            polls += 1;
+            let last = match check().await? {
+                Ok(words) => return Ok(StepReport::words(words)),
+                Err(words) => words,
+            };
+            progress.poll(polls, &last, None);
+            if start.elapsed() + self.verify_interval > self.verify_timeout {
+                return Err(ActError::Verify(last));
+            }
+            tokio::time::sleep(self.verify_interval).await;
+        }
+    }
+
+    async fn verify(
+        &self,
+        check: &VerifyCheck,
+        progress: &StepProgress,
+    ) -> Result<StepReport, ActError> {
+        match check {
+            VerifyCheck::AppHealthy { app, version, .. } => {
+                let url = self.health_url(app)?;
+                self.until(progress, || async {
+                    let probe = self.client.probe_health(&url).await?;
+                    let Some(report) = probe.report else {
+                        return Ok(Err(format!(
+                            "{app} answered {} without a report",
+                            probe.http_status
+                        )));
+                    };
+                    let healthy = Health::parse(&report.status) == Health::Healthy;
+                    let running = report.version.clone().unwrap_or_else(|| "?".to_owned());
+                    let right = version.as_ref().is_none_or(|v| *v == running);
+                    let words = format!("{app} reports {} running {running}", report.status);
+                    Ok(if healthy && right {
+                        Ok(words)
+                    } else {
+                        Err(words)
+                    })
+                })
+                .await
+            }
+            VerifyCheck::RouteState { id, enabled } => {
+                let api_version = if id.contains("/Microsoft.Cdn/") {
+                    api::CDN
+                } else {
+                    api::TRAFFIC_MANAGER
+                };
+                let want = if *enabled { "Enabled" } else { "Disabled" };
+                self.until(progress, || async {
+                    let v: Value = self.client.get_json(id, api_version).await?;
+                    let p = &v["properties"];
+                    let state = p["endpointStatus"]
+                        .as_str()
+                        .or_else(|| p["enabledState"].as_str())
+                        .unwrap_or("?");
+                    let words = format!("{} reads {state}", v["name"].as_str().unwrap_or(id));
+                    Ok(if state.eq_ignore_ascii_case(want) {
+                        Ok(words)
+                    } else {
+                        Err(words)
+                    })
+                })
+                .await
+            }
+            VerifyCheck::AliasPrimary { alias_id } => {
+                self.until(progress, || async {
+                    let v: Value = self.client.get_json(alias_id, api::MESSAGING).await?;
+                    let p = &v["properties"];
+                    let role = p["role"].as_str().unwrap_or("?");
+                    let prov = p["provisioningState"].as_str().unwrap_or("?");
+                    let words = format!("alias role {role}, provisioning {prov}");
+                    let ok = role.starts_with("Primary") && prov.eq_ignore_ascii_case("succeeded");
+                    Ok(if ok { Ok(words) } else { Err(words) })
+                })
+                .await
+            }
+            VerifyCheck::StorageFailedOver { account_id } => {
+                let path = format!("{account_id}?$expand=geoReplicationStats");
+                self.until(progress, || async {
+                    let v: Value = self.client.get_json(&path, api::STORAGE).await?;
+                    let p = &v["properties"];
+                    let failed_over = p["lastGeoFailoverTime"].is_string();
+                    let status = p["statusOfPrimary"].as_str().unwrap_or("?");
+                    let words = format!(
+                        "primary {} is {status}{}",
+                        p["primaryLocation"].as_str().unwrap_or("?"),
+                        if failed_over {
+                            ", failover recorded"
+                        } else {
+                            ""
+                        }
+                    );
+                    Ok(if failed_over && status.eq_ignore_ascii_case("available") {
+                        Ok(words)
+                    } else {
+                        Err(words)
+                    })
+                })
+                .await
+            }
+        }
+    }
+
+    async fn forensics(
+        &self,
+        app: &str,
+        site_id: &str,
+        folder: &str,
+        part: ForensicPart,
+    ) -> Result<StepReport, ActError> {
+        let dir = self.incident_dir.join(folder);
+        std::fs::create_dir_all(&dir).map_err(|e| ActError::Io(e.to_string()))?;
+        let (doc, words) = match part {
+            ForensicPart::Settings => {
+                let path = format!("{site_id}/config/appsettings/list");
+                let dict: crate::azure::wire::web::StringDictionary = self
+                    .client
+                    .post_json(&path, api::WEB, &serde_json::json!({}))
+                    .await?;
+                // Digested at once: the values go no further than this line.
+                let digests = digest_map(&dict.properties);
+                let n = digests.len();
+                let names: serde_json::Map<String, Value> = digests
+                    .into_iter()
+                    .map(|(k, d)| (k, Value::String(d.short().to_owned())))
+                    .collect();
+                (
+                    serde_json::json!({"app": app, "settings_digests": names}),
+                    format!("{n} setting names with digests"),
+                )
+            }
+            ForensicPart::Deployments => {
+                let scm = super::actions::steps::scm_url(&self.estate, app);
+                let list = self.client.kudu_deployments(&scm).await?;
+                let n = list.len();
+                (
+                    serde_json::json!({"app": app, "deployments": list}),
+                    format!("{n} deployment records"),
+                )
+            }
+            ForensicPart::ActivityLog => {
+                let to = Utc::now();
+                let from = to - chrono::Duration::hours(6);
+                let sub = site_id.split('/').nth(2).unwrap_or_default();
+                let filter = format!(
+                    "eventTimestamp ge '{}' and eventTimestamp le '{}' and resourceUri eq '{site_id}'",
+                    from.format("%Y-%m-%dT%H:%M:%SZ"),
+                    to.format("%Y-%m-%dT%H:%M:%SZ")
+                );
+                let path = format!(
+                    "/subscriptions/{sub}/providers/Microsoft.Insights/eventtypes/management/values?$filter={}",
+                    enc(&filter)
+                );
+                let events: Vec<ActivityLogEvent> =
+                    self.client.get_all(&path, api::ACTIVITY_LOG).await?;
+                let n = events.len();
+                (
+                    serde_json::json!({"app": app, "events": events}),
+                    format!("{n} activity log events"),
+                )
+            }
+        };
+        let file = dir.join(part.file_name());
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| ActError::Io(e.to_string()))?;
+        std::fs::write(&file, text).map_err(|e| ActError::Io(e.to_string()))?;
+        Ok(StepReport {
+            words: format!("{words} written to {folder}/{}", part.file_name()),
+            names: vec![format!("{folder}/{}", part.file_name())],
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Effects for AzureEffects {
+    async fn run(&self, effect: &Effect, progress: &StepProgress) -> Result<StepReport, ActError> {
+        match effect {
+            Effect::Verify(check) => self.verify(check, progress).await,
+            Effect::Forensics {
+                app,
+                site_id,
+                folder,
+                part,
+            } => self.forensics(app, site_id, folder, *part).await,
+            other => Err(ActError::NotWired(format!(
+                "the {} write is not wired to crate::azure::writes yet",
+                op_name(other)
+            ))),
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+/// The effect's operation name, as serialised.
+pub fn op_name(effect: &Effect) -> String {
+    serde_json::to_value(effect)
+        .ok()
+        .and_then(|v| v["op"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
+}

@@ -1,0 +1,370 @@
+//! The executor: runs a [`Confirmed`] plan step by step through an [`Effects`] implementation,
+//! with the journal as a write-ahead log. The intent is appended and synced before the first
+//! call; if that fails nothing is called. Each completed step is journaled, and the outcome
+//! always is, failure included. Progress goes to the console over a channel.
+//!
+//! Owns the order of calls and journal writes. It must not build calls itself (that is
+//! [`Effects`]) nor decide whether an action should run (that is `decide` and [`super::confirm`]).
+
+use serde::Serialize;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::confirm::Confirmed;
+use super::effect::Effect;
+use super::plan::Plan;
+use crate::journal::{ActionOutcome, Entry, Intent, IntentStep, Journal, StepDone};
+
+/// What a step reported: plain words and the names it touched; never a value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StepReport {
+    /// Plain words (`swapped staging into production`, `3 settings written`).
+    pub words: String,
+    /// Names changed (settings, keys, resources).
+    pub names: Vec<String>,
+}
+
+impl StepReport {
+    /// A report in words.
+    pub fn words(words: impl Into<String>) -> Self {
+        Self {
+            words: words.into(),
+            names: Vec::new(),
+        }
+    }
+}
+
+/// Why a step failed, in words (Azure's code and message, never a request body or a secret).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ActError {
+    /// Azure refused or failed the call.
+    #[error("{0}")]
+    Azure(String),
+    /// Something the step needs is not there (a package, a setting in the source app).
+    #[error("cannot run: {0}")]
+    Precondition(String),
+    /// The check after the action did not pass.
+    #[error("verification failed: {0}")]
+    Verify(String),
+    /// The effect has no implementation in this build.
+    #[error("not available yet: {0}")]
+    NotWired(String),
+    /// A local file could not be written (forensics).
+    #[error("local file: {0}")]
+    Io(String),
+}
+
+impl From<crate::azure::Error> for ActError {
+    fn from(e: crate::azure::Error) -> Self {
+        Self::Azure(e.to_string())
+    }
+}
+
+/// A progress event of a running action.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Progress {
+    /// The plan.
+    pub plan_id: String,
+    /// The step, from 1 (0 for a preview).
+    pub step: usize,
+    /// How many steps.
+    pub of: usize,
+    /// What happened.
+    pub event: ProgressEvent,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProgressEvent {
+    /// A step started.
+    Started {
+        /// Its words.
+        what: String,
+    },
+    /// A long-running operation was polled.
+    Poll {
+        /// Polls so far.
+        polls: u32,
+        /// Azure's status word.
+        status: String,
+        /// Percent complete, when Azure gives it.
+        percent: Option<f64>,
+    },
+    /// A remark while a step runs (`probe says Unhealthy, restarting`).
+    Note {
+        /// Its words.
+        words: String,
+    },
+    /// A step finished.
+    Done {
+        /// Its report.
+        report: String,
+    },
+    /// A step failed.
+    Failed {
+        /// The error.
+        error: String,
+    },
+    /// The action ended.
+    Finished {
+        /// The outcome in words.
+        outcome: String,
+    },
+}
+
+/// Where an effect reports progress while it runs.
+#[derive(Debug, Clone)]
+pub struct StepProgress {
+    tx: UnboundedSender<Progress>,
+    plan_id: String,
+    step: usize,
+    of: usize,
+}
+
+impl StepProgress {
+    /// A sink for step `step` of `of`.
+    pub fn new(tx: UnboundedSender<Progress>, plan_id: &str, step: usize, of: usize) -> Self {
+        Self {
+            tx,
+            plan_id: plan_id.to_owned(),
+            step,
+            of,
+        }
+    }
+
+    fn send(&self, event: ProgressEvent) {
+        // A closed receiver only means nobody is watching; the action goes on.
+        let _ = self.tx.send(Progress {
+            plan_id: self.plan_id.clone(),
+            step: self.step,
+            of: self.of,
+            event,
+        });
+    }
+
+    /// A poll of a long-running operation.
+    pub fn poll(&self, polls: u32, status: &str, percent: Option<f64>) {
+        self.send(ProgressEvent::Poll {
+            polls,
+            status: status.to_owned(),
+            percent,
+        });
+    }
+
+    /// A remark.
+    pub fn note(&self, words: impl Into<String>) {
+        self.send(ProgressEvent::Note {
+            words: words.into(),
+        });
+    }
+}
+
+/// The concrete operations, performed against Azure ([`super::effects_azure::AzureEffects`]) or
+/// a test double.
+#[async_trait::async_trait]
+pub trait Effects: Send + Sync {
+    /// Performs one effect to the end (long-running operations followed), reporting polls.
+    async fn run(&self, effect: &Effect, progress: &StepProgress) -> Result<StepReport, ActError>;
+}
+
+/// How an action ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// The plan.
+    pub plan_id: String,
+    /// Succeeded, failed at a step, or never started.
+    pub status: OutcomeStatus,
+    /// Steps completed.
+    pub steps_done: usize,
+    /// Set when the journal could not record the outcome (or a step).
+    pub journal_error: Option<String>,
+}
+
+/// Succeeded, failed at a step, or never started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum OutcomeStatus {
+    /// Every step completed.
+    Succeeded,
+    /// A step failed; the steps after it did not run.
+    Failed {
+        /// The step, from 1.
+        step: usize,
+        /// Its words.
+        what: String,
+        /// The error.
+        error: String,
+    },
+    /// Nothing was called (the intent could not be journaled).
+    NotStarted {
+        /// Why.
+        error: String,
+    },
+}
+
+impl Outcome {
+    /// Whether every step completed.
+    pub fn succeeded(&self) -> bool {
+        self.status == OutcomeStatus::Succeeded
+    }
+
+    /// The outcome in words.
+    pub fn words(&self) -> String {
+        match &self.status {
+            OutcomeStatus::Succeeded => format!("succeeded: {} step(s) done", self.steps_done),
+            OutcomeStatus::Failed { step, what, error } => {
+                format!("FAILED at step {step} ({what}): {error}")
+            }
+            OutcomeStatus::NotStarted { error } => format!("NOT STARTED: {error}"),
+        }
+    }
+}
+
+fn intent(confirmed: &Confirmed) -> Entry {
+    let plan = confirmed.plan();
+    Entry::Intent(Intent {
+        plan_id: plan.id.clone(),
+        action: plan.action.clone(),
+        title: plan.title.clone(),
+        risk: plan.risk.label().to_lowercase(),
+        steps: plan
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| IntentStep {
+                n: i + 1,
+                what: s.what.clone(),
+                effect: serde_json::to_value(&s.effect).unwrap_or_default(),
+            })
+            .collect(),
+        overrides: confirmed.overrides().to_vec(),
+        confirmed_at: confirmed.at(),
+    })
+}
+
+/// Runs a confirmed plan. Never panics on a failing step or journal: the [`Outcome`] says what
+/// happened.
+pub async fn execute(
+    confirmed: Confirmed,
+    journal: &mut Journal,
+    effects: &dyn Effects,
+    progress: UnboundedSender<Progress>,
+) -> Outcome {
+    let plan = confirmed.plan();
+    let of = plan.steps.len();
+    let finish = |outcome: &Outcome| {
+        StepProgress::new(progress.clone(), &outcome.plan_id, of, of).send(
+            ProgressEvent::Finished {
+                outcome: outcome.words(),
+            },
+        );
+    };
+    if let Err(e) = journal.append(&intent(&confirmed)) {
+        let outcome = Outcome {
+            plan_id: plan.id.clone(),
+            status: OutcomeStatus::NotStarted {
+                error: format!("the journal could not record the intent ({e}); nothing was called"),
+            },
+            steps_done: 0,
+            journal_error: Some(e.to_string()),
+        };
+        finish(&outcome);
+        return outcome;
+    }
+    let mut status = OutcomeStatus::Succeeded;
+    let mut done = 0;
+    for (i, step) in plan.steps.iter().enumerate() {
+        let n = i + 1;
+        let sink = StepProgress::new(progress.clone(), &plan.id, n, of);
+        sink.send(ProgressEvent::Started {
+            what: step.what.clone(),
+        });
+        match effects.run(&step.effect, &sink).await {
+            Ok(report) => {
+                sink.send(ProgressEvent::Done {
+                    report: report.words.clone(),
+                });
+                let entry = Entry::Step(StepDone {
+                    plan_id: plan.id.clone(),
+                    n,
+                    of,
+                    what: step.what.clone(),
+                    report: report.words,
+                    names: report.names,
+                });
+                done = n;
+                if let Err(e) = journal.append(&entry) {
+                    status = OutcomeStatus::Failed {
+                        step: n,
+                        what: step.what.clone(),
+                        error: format!(
+                            "the step completed but the journal could not record it ({e}); stopping"
+                        ),
+                    };
+                    break;
+                }
+            }
+            Err(e) => {
+                sink.send(ProgressEvent::Failed {
+                    error: e.to_string(),
+                });
+                status = OutcomeStatus::Failed {
+                    step: n,
+                    what: step.what.clone(),
+                    error: e.to_string(),
+                };
+                break;
+            }
+        }
+    }
+    let (result, failed_step, error) = match &status {
+        OutcomeStatus::Succeeded => ("succeeded", None, None),
+        OutcomeStatus::Failed { step, error, .. } => ("failed", Some(*step), Some(error.clone())),
+        OutcomeStatus::NotStarted { error } => ("not_started", None, Some(error.clone())),
+    };
+    let journal_error = journal
+        .append(&Entry::Outcome(ActionOutcome {
+            plan_id: plan.id.clone(),
+            result: result.to_owned(),
+            steps_done: done,
+            failed_step,
+            error,
+        }))
+        .err()
+        .map(|e| e.to_string());
+    let outcome = Outcome {
+        plan_id: plan.id.clone(),
+        status,
+        steps_done: done,
+        journal_error,
+    };
+    finish(&outcome);
+    outcome
+}
+
+/// Runs a plan's read-only preview (the what-if of a rebuild) and keeps its result on the plan,
+/// so it is shown before confirmation. Refuses an effect that would change anything.
+pub async fn run_preview(
+    plan: &mut Plan,
+    effects: &dyn Effects,
+    progress: UnboundedSender<Progress>,
+) -> Result<(), ActError> {
+    let Some(step) = &plan.preview else {
+        return Ok(());
+    };
+    if !step.effect.is_read_only() {
+        return Err(ActError::Precondition(
+            "a preview must only read; this one would change something".to_owned(),
+        ));
+    }
+    let sink = StepProgress::new(progress, &plan.id, 0, plan.steps.len());
+    sink.send(ProgressEvent::Started {
+        what: step.what.clone(),
+    });
+    let report = effects.run(&step.effect, &sink).await?;
+    sink.send(ProgressEvent::Done {
+        report: report.words.clone(),
+    });
+    plan.preview_result = Some(report.words);
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Tests of the action catalogue, confirmation and executor.

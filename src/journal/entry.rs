@@ -1,0 +1,140 @@
+//! The journal's line format: a versioned [`Record`] around one [`Entry`]. Entries hold names,
+//! digests, plain words and the plan's secret-free effects; never a setting's or key's value.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::decide::{Override, ProposedAction};
+
+/// The version of the line format this build writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One line of `journal.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Line format version ([`FORMAT_VERSION`]).
+    pub v: u32,
+    /// Sequence number within the incident, from 1.
+    pub seq: u64,
+    /// When the entry was written (the journal's clock: virtual time in the simulator).
+    pub at: DateTime<Utc>,
+    /// What happened.
+    pub entry: Entry,
+}
+
+/// What a journal line records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Entry {
+    /// An action is about to run: written and synced before its first call.
+    Intent(Intent),
+    /// One step of an action completed.
+    Step(StepDone),
+    /// How an action ended.
+    Outcome(ActionOutcome),
+    /// A commander's override with its reason.
+    Override(Override),
+    /// A free note.
+    Note {
+        /// The note's words.
+        text: String,
+    },
+    /// An entry kind this build does not know (written by a newer warroom).
+    #[serde(other)]
+    Unknown,
+}
+
+/// An action's intent: everything needed to reconcile it against Azure after a crash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Intent {
+    /// The plan's id.
+    pub plan_id: String,
+    /// The action and its target.
+    pub action: ProposedAction,
+    /// The plan's title.
+    pub title: String,
+    /// The plan's risk word.
+    pub risk: String,
+    /// The steps, in order.
+    pub steps: Vec<IntentStep>,
+    /// Every override the action runs under, with its reason.
+    pub overrides: Vec<Override>,
+    /// When the commander confirmed.
+    pub confirmed_at: DateTime<Utc>,
+}
+
+/// One planned step as the intent records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntentStep {
+    /// Its number, from 1.
+    pub n: usize,
+    /// Plain words.
+    pub what: String,
+    /// The concrete operation (secret-free by construction of the plan).
+    pub effect: serde_json::Value,
+}
+
+/// A completed step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepDone {
+    /// The plan's id.
+    pub plan_id: String,
+    /// The step's number, from 1.
+    pub n: usize,
+    /// How many steps the plan has.
+    pub of: usize,
+    /// Plain words of the step.
+    pub what: String,
+    /// What the step reported, in plain words (names, versions, states; never values).
+    pub report: String,
+    /// Names the step changed (setting or key names, resource names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+}
+
+/// How an action ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionOutcome {
+    /// The plan's id.
+    pub plan_id: String,
+    /// `succeeded` or `failed`.
+    pub result: String,
+    /// Steps completed.
+    pub steps_done: usize,
+    /// The step that failed, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_step: Option<usize>,
+    /// The error, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Something odd found while reading a journal; reading never fails on these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Warning {
+    /// The last line was cut short (a crash mid-write); it is ignored.
+    TornLastLine {
+        /// Its line number, from 1.
+        line: usize,
+    },
+    /// A line in the middle does not parse; it is skipped.
+    Malformed {
+        /// Its line number, from 1.
+        line: usize,
+        /// Why.
+        error: String,
+    },
+    /// A line written in a format version this build does not read; it is skipped.
+    UnknownVersion {
+        /// Its line number, from 1.
+        line: usize,
+        /// Its version.
+        v: u64,
+    },
+    /// The file could not be read at all.
+    Unreadable {
+        /// Why.
+        error: String,
+    },
+}
