@@ -51,7 +51,7 @@ impl LockLevel {
 pub enum ForensicPart {
     /// App setting names and value digests.
     Settings,
-    /// The deployment history and the latest deployment's log.
+    /// The deployment history (Kudu's records).
     Deployments,
     /// The app's activity log around the incident.
     ActivityLog,

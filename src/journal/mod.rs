@@ -190,4 +190,4 @@ fn parse(text: &str) -> (Vec<Record>, Vec<Warning>) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -52,7 +52,7 @@ pub fn steps_for(cx: &Ctx<'_>, app: &App) -> Vec<PlanStep> {
         },
         PlanStep {
             what: format!(
-                "Copy the deployment history and the latest deployment log of {} to {folder}/{}",
+                "Copy the deployment history of {} to {folder}/{}",
                 app.name,
                 ForensicPart::Deployments.file_name()
             ),
@@ -97,7 +97,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         format!("Forensic snapshot of {}", app.name),
         format!(
             "Reads only. Evidence goes to {} in the incident folder: setting names with digests, \
-             deployments and their log, and the activity log.",
+             the deployment history, and the activity log.",
             folder(cx, app)
         ),
         Risk::Low,

@@ -167,13 +167,33 @@ pub fn sync_keys(estate: &Estate, from: &App, to: &App, names: Vec<String>) -> P
             }
         })
         .collect();
-    let listed = if names.is_empty() {
-        "every key".to_owned()
+    let what = if names.is_empty() {
+        format!(
+            "Copy every host and function key from {} to {}",
+            from.name, to.name
+        )
     } else {
-        names.join(", ")
+        format!(
+            "Copy keys {} from {} to {}",
+            names.join(", "),
+            from.name,
+            to.name
+        )
+    };
+    let az = if names.is_empty() {
+        vec![format!(
+            "az functionapp keys list --resource-group {} --name {}  # then, for each key: az functionapp keys set --resource-group {} --name {} --key-type <type> --key-name <name> --key-value <value from {}>",
+            rg_of(estate, from).resource_group,
+            from.name,
+            to_rg.resource_group,
+            to.name,
+            from.name
+        )]
+    } else {
+        az
     };
     PlanStep {
-        what: format!("Copy keys {listed} from {} to {}", from.name, to.name),
+        what,
         call: Some(RestCall::arm(
             "PUT",
             format!("{to_site}/host/default/{{keyType}}/{{keyName}}"),
