@@ -1,4 +1,4 @@
-//! Restart an app (`POST …/restart`, answered 200 when done with `synchronous=true`), then check
+//! Restart an app (`POST …/restart`, a full restart answered 200), then check
 //! its health. Low risk; no undo needed.
 
 use super::super::catalogue::PlanError;

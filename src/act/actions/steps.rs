@@ -72,7 +72,7 @@ pub fn restart(estate: &Estate, app: &App, only_if_unhealthy: bool) -> PlanStep 
         what,
         call: Some(RestCall::arm(
             "POST",
-            format!("{site_id}/restart?synchronous=true"),
+            format!("{site_id}/restart?softRestart=false"),
             api::WEB,
             None,
         )),
@@ -240,7 +240,7 @@ pub fn zip_deploy(estate: &Estate, app: &App, version: &str) -> Option<PlanStep>
             store.account, store.container, app.name
         ),
         call: Some(RestCall::url(
-            "PUT",
+            "POST",
             format!("{scm}/api/zipdeploy?isAsync=true"),
             Some(json!({"packageUri": format!("{uri} (read with a short-lived SAS, not shown)")})),
         )),

@@ -117,7 +117,7 @@ fn redeploy_zip_deploys_the_good_package_then_reapplies_the_drifted_baseline_and
     );
     assert_eq!(
         line(&p.steps[0]),
-        "PUT https://func-orders-prod-krc.scm.azurewebsites.net/api/zipdeploy?isAsync=true"
+        "POST https://func-orders-prod-krc.scm.azurewebsites.net/api/zipdeploy?isAsync=true"
     );
     assert!(
         p.steps[0]
@@ -159,7 +159,7 @@ fn restart_is_low_risk_on_enter() {
     let p = plan_ok(ActionKind::Restart, ORDERS_KRC);
     assert_eq!(
         line(&p.steps[0]),
-        format!("POST {SUB}{ORDERS_SITE}/restart?synchronous=true&api-version=2024-11-01")
+        format!("POST {SUB}{ORDERS_SITE}/restart?softRestart=false&api-version=2024-11-01")
     );
     assert_eq!(
         p.steps[0].az.as_deref(),
