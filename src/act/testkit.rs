@@ -109,7 +109,7 @@ fn app_state(estate: &Estate, name: &str) -> AppState {
         .collect();
     let mut keys = BTreeMap::from([
         ("host/default".to_owned(), format!("host-{}", a.service)),
-        ("host/_master".to_owned(), format!("master-{}", a.service)),
+        ("master".to_owned(), format!("master-{}", a.service)),
     ]);
     if a.name == ORDERS_KRC {
         keys.insert(
