@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::ConsoleOptions;
+use super::actions::PlanDialog;
 use super::command::{self, Names};
 use super::data::DataView;
 use super::keymap::Keymap;
@@ -42,6 +43,8 @@ pub enum Modal {
     Help,
     /// The `:` command line.
     Command(CommandLine),
+    /// A plan to read and confirm, then its progress.
+    Plan(Box<PlanDialog>),
     /// A message to acknowledge (a broken theme file, say).
     Notice {
         /// Title.
@@ -184,11 +187,13 @@ impl AppState {
                 self.command(cmd)
             }
             Msg::Command(cmd) => self.command(cmd),
+            Msg::Action(ev) => self.action_event(ev),
         }
     }
 
     fn modal_key(&mut self, key: KeyEvent) -> Option<Intent> {
         match self.modal.as_mut()? {
+            Modal::Plan(_) => self.plan_key(key),
             Modal::Help | Modal::Notice { .. } => {
                 if matches!(
                     key.code,
@@ -294,6 +299,8 @@ impl AppState {
                 Ok(app) => self.open_app(app),
                 Err(e) => self.ui.flash = Some(e),
             },
+            Command::Act => return self.act_on_recommendation(),
+            Command::Plan(action) => return self.request_plan(action),
         }
         None
     }

@@ -19,6 +19,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
         Some(Modal::Help) => help(f, area, app),
         Some(Modal::Command(line)) => command_line(f, area, app, line),
         Some(Modal::Notice { title, body }) => notice(f, area, app, title, body),
+        Some(Modal::Plan(d)) => super::plan::render(f, area, app, d),
     }
 }
 

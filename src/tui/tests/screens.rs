@@ -430,7 +430,7 @@ async fn the_event_loop_draws_takes_snapshots_and_quits_on_q() {
     in_tx.send(key('p')).await.expect("queued");
     in_tx.send(key('q')).await.expect("queued");
     let now = || fixtures::at(fixtures::DETECTED + 20);
-    event_loop(&mut term, &mut app, &mut snap_rx, in_rx, &now)
+    event_loop(&mut term, &mut app, &mut snap_rx, in_rx, &mut None, &now)
         .await
         .expect("a clean quit");
     assert!(
@@ -453,7 +453,7 @@ async fn the_event_loop_reports_a_terminal_input_error() {
         .await
         .expect("queued");
     let now = || fixtures::at(CALM);
-    let err = event_loop(&mut term, &mut app, &mut snap_rx, in_rx, &now)
+    let err = event_loop(&mut term, &mut app, &mut snap_rx, in_rx, &mut None, &now)
         .await
         .expect_err("the error comes back");
     assert!(format!("{err:#}").contains("tty gone"), "{err:#}");
