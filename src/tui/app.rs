@@ -75,6 +75,8 @@ pub struct UiState {
     pub read_only: bool,
     /// A one-line message from the last command.
     pub flash: Option<String>,
+    /// How far the help overlay is scrolled (it can be taller than a small terminal).
+    pub help_scroll: u16,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
 }
@@ -126,6 +128,7 @@ impl AppState {
                 keymap: Keymap::default(),
                 read_only: opts.read_only,
                 flash,
+                help_scroll: 0,
                 size: (0, 0),
             },
             modal,
@@ -194,6 +197,14 @@ impl AppState {
     fn modal_key(&mut self, key: KeyEvent) -> Option<Intent> {
         match self.modal.as_mut()? {
             Modal::Plan(_) => self.plan_key(key),
+            Modal::Help if matches!(key.code, KeyCode::Up | KeyCode::Char('k')) => {
+                self.ui.help_scroll = self.ui.help_scroll.saturating_sub(1);
+                None
+            }
+            Modal::Help if matches!(key.code, KeyCode::Down | KeyCode::Char('j')) => {
+                self.ui.help_scroll = self.ui.help_scroll.saturating_add(1).min(60);
+                None
+            }
             Modal::Help | Modal::Notice { .. } => {
                 if matches!(
                     key.code,
@@ -254,7 +265,10 @@ impl AppState {
         self.ui.flash = None;
         match cmd {
             Command::Quit => return Some(Intent::Quit),
-            Command::Help => self.modal = Some(Modal::Help),
+            Command::Help => {
+                self.ui.help_scroll = 0;
+                self.modal = Some(Modal::Help);
+            }
             Command::CommandLine => self.modal = Some(Modal::Command(CommandLine::default())),
             Command::Presenter => {
                 self.ui.view = if self.ui.view == View::Presenter {

@@ -8,6 +8,7 @@ use chrono::Duration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use tokio::sync::{mpsc, watch};
 
@@ -69,6 +70,21 @@ fn detail_presenter_and_help_at_120x40() {
         app.update(Msg::Command(cmd));
         insta::assert_snapshot!(format!("{name}_120x40"), draw(&app, 120, 40).backend());
     }
+}
+
+#[test]
+fn help_taller_than_the_terminal_scrolls_to_its_last_line() {
+    let mut app = fixtures::console_at(BAD, (80, 24), &ConsoleOptions::default());
+    app.update(Msg::Command(Command::Help));
+    let top = text(draw(&app, 80, 24).backend().buffer());
+    assert!(top.contains("Help · ↑↓ scroll · Esc closes"), "{top}");
+    assert!(!top.contains("leave the console"), "{top}");
+    for _ in 0..40 {
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));
+    }
+    let bottom = text(draw(&app, 80, 24).backend().buffer());
+    assert!(bottom.contains("leave the console"), "{bottom}");
+    assert!(bottom.contains("? unknown"), "{bottom}");
 }
 
 #[test]
