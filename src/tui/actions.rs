@@ -33,9 +33,11 @@ pub struct PlanView {
 /// How a plan is confirmed, scaled to its risk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmNeed {
-    /// One key: `y`.
-    Key,
-    /// Type this name exactly.
+    /// Enter (low risk).
+    Enter,
+    /// `y` (medium risk).
+    Y,
+    /// Type this name exactly (high risk).
     TypeName(String),
 }
 
@@ -180,7 +182,8 @@ impl PlanDialog {
                 self.input
             ),
             Stage::Confirm => match &self.plan.confirm {
-                ConfirmNeed::Key => "Press y to run this plan · Esc cancels".to_owned(),
+                ConfirmNeed::Enter => "Press Enter to run this plan · Esc cancels".to_owned(),
+                ConfirmNeed::Y => "Press y to run this plan · Esc cancels".to_owned(),
                 ConfirmNeed::TypeName(name) => {
                     format!(
                         "Type {name} to run this plan, Enter · Esc cancels: {}▏",
@@ -260,11 +263,15 @@ impl PlanDialog {
                     Stage::Confirm
                 };
             }
-            (Stage::Confirm, KeyCode::Char('y')) if self.plan.confirm == ConfirmNeed::Key => {
+            (Stage::Confirm, KeyCode::Char('y')) if self.plan.confirm == ConfirmNeed::Y => {
                 return self.send("y".to_owned());
             }
-            (Stage::Confirm, KeyCode::Char(_)) if self.plan.confirm == ConfirmNeed::Key => {}
-            (Stage::Confirm, KeyCode::Enter) if self.plan.confirm != ConfirmNeed::Key => {
+            (Stage::Confirm, KeyCode::Enter) if self.plan.confirm == ConfirmNeed::Enter => {
+                return self.send(String::new());
+            }
+            (Stage::Confirm, KeyCode::Char(_) | KeyCode::Enter)
+                if !matches!(self.plan.confirm, ConfirmNeed::TypeName(_)) => {}
+            (Stage::Confirm, KeyCode::Enter) => {
                 let typed = std::mem::take(&mut self.input);
                 return self.send(typed);
             }

@@ -71,12 +71,22 @@ fn a_mismatched_name_is_still_forwarded_for_the_runtime_to_refuse() {
 
 #[test]
 fn one_key_plans_run_on_y_only() {
-    let mut d = PlanDialog::new(plan(ConfirmNeed::Key, vec![]));
+    let mut d = PlanDialog::new(plan(ConfirmNeed::Y, vec![]));
     assert_eq!(d.key(key(KeyCode::Char('n'))), DialogOutcome::Stay);
     assert_eq!(d.key(key(KeyCode::Enter)), DialogOutcome::Stay);
     assert!(matches!(
         d.key(key(KeyCode::Char('y'))),
         DialogOutcome::Send(ActionRequest::Confirm { ref typed, .. }) if typed == "y"
+    ));
+}
+
+#[test]
+fn low_risk_plans_run_on_enter() {
+    let mut d = PlanDialog::new(plan(ConfirmNeed::Enter, vec![]));
+    assert_eq!(d.key(key(KeyCode::Char('y'))), DialogOutcome::Stay);
+    assert!(matches!(
+        d.key(key(KeyCode::Enter)),
+        DialogOutcome::Send(ActionRequest::Confirm { ref typed, .. }) if typed.is_empty()
     ));
 }
 
@@ -88,7 +98,7 @@ fn every_override_needs_a_non_empty_reason_before_confirmation() {
             gate: GateId::SecondaryReadiness,
         },
     };
-    let mut d = PlanDialog::new(plan(ConfirmNeed::Key, vec![o.clone()]));
+    let mut d = PlanDialog::new(plan(ConfirmNeed::Y, vec![o.clone()]));
     assert_eq!(d.stage, Stage::Reason(0));
     // y is typed into the reason, not taken as confirmation.
     type_str(&mut d, "   ");
@@ -110,14 +120,14 @@ fn every_override_needs_a_non_empty_reason_before_confirmation() {
 
 #[test]
 fn esc_cancels_a_pending_plan_but_not_a_running_one() {
-    let mut d = PlanDialog::new(plan(ConfirmNeed::Key, vec![]));
+    let mut d = PlanDialog::new(plan(ConfirmNeed::Y, vec![]));
     assert_eq!(
         d.key(key(KeyCode::Esc)),
         DialogOutcome::Close(Some(ActionRequest::Cancel {
             plan_id: "p1".into()
         }))
     );
-    let mut d = PlanDialog::new(plan(ConfirmNeed::Key, vec![]));
+    let mut d = PlanDialog::new(plan(ConfirmNeed::Y, vec![]));
     let _ = d.key(key(KeyCode::Char('y')));
     d.event(&ActionEvent::Progress {
         plan_id: "p1".into(),
@@ -130,7 +140,7 @@ fn esc_cancels_a_pending_plan_but_not_a_running_one() {
 
 #[test]
 fn after_success_u_plans_the_undo() {
-    let mut d = PlanDialog::new(plan(ConfirmNeed::Key, vec![]));
+    let mut d = PlanDialog::new(plan(ConfirmNeed::Y, vec![]));
     let _ = d.key(key(KeyCode::Char('y')));
     d.event(&ActionEvent::Finished {
         plan_id: "p1".into(),
