@@ -111,7 +111,12 @@ fn settings_array_delta(
                     Some(json!(old)),
                     Some(json!(value)),
                 )],
-                ..change("Modify", i.to_string(), None, None)
+                ..change(
+                    "Modify",
+                    i.to_string(),
+                    Some(json!({"name": name, "value": old})),
+                    Some(json!({"name": name, "value": value})),
+                )
             }),
             None => children.push(change(
                 "Create",
