@@ -691,7 +691,7 @@ async fn write_bodies_match_microsofts_examples() {
     .await;
     assert_eq!(status, 202);
     assert!(headers.contains_key("azure-asyncoperation"), "{headers:?}");
-    h.clock().advance(std::time::Duration::from_secs(120));
+    h.clock().advance(std::time::Duration::from_mins(2));
     let afd_update = Op {
         example: "cdn/resource-manager/Microsoft.Cdn/stable/2025-04-15/examples/AFDOrigins_Update.json",
         spec: Some("cdn/resource-manager/Microsoft.Cdn/Cdn/stable/2025-04-15/afdx.json"),
@@ -804,7 +804,7 @@ async fn write_bodies_match_microsofts_examples() {
         .expect("Location")
         .trim_start_matches(h.base_url())
         .to_owned();
-    h.clock().advance(std::time::Duration::from_secs(60));
+    h.clock().advance(std::time::Duration::from_mins(1));
     let what_if_op = Op {
         example: &format!("{deployments}/examples/PostDeploymentWhatIfOnResourceGroup.json"),
         spec: Some(&deployments_spec),
@@ -834,7 +834,7 @@ async fn write_bodies_match_microsofts_examples() {
     )
     .await;
     assert_eq!(created, 201);
-    h.clock().advance(std::time::Duration::from_secs(120));
+    h.clock().advance(std::time::Duration::from_mins(2));
     let put_op = Op {
         example: &format!("{deployments}/examples/PutDeploymentResourceGroup.json"),
         spec: Some(&deployments_spec),

@@ -12,6 +12,7 @@ mod apps;
 mod arm;
 mod cdn;
 pub mod conventions;
+mod deployment_bodies;
 mod deployments;
 mod graph;
 mod health;

@@ -1,9 +1,11 @@
 //! Tests of the infrastructure writes on the world alone (no server): operations completing at
 //! their due time however time is stepped, alias views over time, failovers in an outage, lock
-//! scopes and template problems naming their fields.
+//! scopes, template problems naming their fields, and template expressions.
+
+use std::collections::BTreeMap;
 
 use chrono::TimeDelta;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::*;
 use crate::sim::scenario::{Scenario, Toggle};
@@ -79,6 +81,14 @@ fn an_alias_keeps_its_past_and_a_safe_failover_waits_for_a_reachable_primary() {
         .expect("the past is kept");
     assert_eq!(before.role, "Primary");
     assert!(before.pending > 0, "the outage had piled up operations");
+    let logged = w.activity().any(|r| {
+        r.operation == "Microsoft.ServiceBus/namespaces/disasterRecoveryConfigs/failover/action"
+            && r.resource_id.contains("/namespaces/sb-functions-prod-jpe/")
+    });
+    assert!(
+        logged,
+        "the failover is in the activity log, on the namespace it was called on"
+    );
 }
 
 #[test]
@@ -112,6 +122,12 @@ fn a_storage_failover_in_an_outage_leaves_the_outage_behind() {
         w.last_storage_failover("stworkflowprod", t - TimeDelta::seconds(1))
             .is_none()
     );
+    w.advance_to(t + INGESTION_DELAY);
+    let logged = w.activity().any(|r| {
+        r.operation == "Microsoft.Storage/storageAccounts/failover/action"
+            && r.properties.get("failoverType").map(String::as_str) == Some("Unplanned")
+    });
+    assert!(logged);
 }
 
 #[test]
@@ -183,4 +199,49 @@ fn template_problems_name_their_fields() {
         rg.resource_id("Microsoft.Web/sites/config", "app/appsettings"),
         "/subscriptions/s/resourceGroups/g/providers/Microsoft.Web/sites/app/config/appsettings"
     );
+}
+
+fn expr_rg() -> RgContext {
+    RgContext {
+        subscription_id: "s1".to_owned(),
+        resource_group: "rg1".to_owned(),
+        location: "koreacentral".to_owned(),
+    }
+}
+
+fn ev(s: &str) -> Result<Value, String> {
+    let params = BTreeMap::from([("site".to_owned(), json!("func-a"))]);
+    let vars = json!({"suffix": "-x", "full": "[concat(parameters('site'), variables('suffix'))]", "loop": "[variables('loop')]"});
+    super::template_expr::eval_string(s, &params, vars.as_object().expect("object"), &expr_rg())
+}
+
+#[test]
+fn evaluates_the_common_functions() {
+    assert_eq!(ev("[parameters('site')]"), Ok(json!("func-a")));
+    assert_eq!(ev("[variables('full')]"), Ok(json!("func-a-x")));
+    assert_eq!(ev("[resourceGroup().location]"), Ok(json!("koreacentral")));
+    assert_eq!(
+        ev("[format('{0}/{1}', parameters('site'), 'appsettings')]"),
+        Ok(json!("func-a/appsettings"))
+    );
+    assert_eq!(
+        ev("[resourceId('Microsoft.Web/sites', parameters('site'))]"),
+        Ok(json!(
+            "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Web/sites/func-a"
+        ))
+    );
+    assert_eq!(ev("[toUpper('it''s')]"), Ok(json!("IT'S")));
+    assert_eq!(ev("[[literal]"), Ok(json!("[literal]")));
+    assert_eq!(ev("plain"), Ok(json!("plain")));
+    let u = ev("[uniqueString(resourceGroup().id)]").expect("evaluates");
+    assert_eq!(u.as_str().map(str::len), Some(13));
+}
+
+#[test]
+fn unknown_functions_stay_as_written_and_errors_are_errors() {
+    let s = "[listKeys(resourceId('Microsoft.Storage/storageAccounts', 'st'), '2023-01-01').keys[0].value]";
+    assert_eq!(ev(s), Ok(json!(s)));
+    assert!(ev("[parameters('nope')]").is_err_and(|m| m.contains("'nope'")));
+    assert!(ev("[variables('loop')]").is_err_and(|m| m.contains("refers to itself")));
+    assert!(ev("[concat('a',]").is_err_and(|m| m.contains("not valid")));
 }
