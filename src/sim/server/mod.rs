@@ -7,19 +7,24 @@
 //! that virtual time. Each provider lives in its own module and serialises the shared wire types
 //! of `crate::azure::wire`. This module owns the server's lifecycle and routing only.
 
+mod alerts;
 mod apps;
 mod arm;
 mod cdn;
 pub mod conventions;
+mod deployment_bodies;
+mod deployments;
 mod graph;
 mod health;
 mod kql;
 mod kudu;
+mod locks;
 mod messaging;
 mod metrics;
 mod monitor;
 mod names;
 mod network;
+mod operations;
 mod queue;
 mod resources;
 mod storage;

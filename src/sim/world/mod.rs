@@ -13,15 +13,26 @@ mod build;
 mod check;
 mod events;
 mod faults;
+mod geo_dr;
+mod governance;
 mod health;
 mod history;
+mod infra;
 mod queues;
+mod route_writes;
 mod routing;
 mod secrets;
 mod storage;
+mod storage_failover;
 mod telemetry;
+mod template_eval;
+mod template_expr;
+mod templates;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_infra;
+mod what_if;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,16 +44,25 @@ use crate::sim::scenario::{Scenario, ScenarioError, VersionProfile};
 pub use activity::{ActivityRecord, INGESTION_DELAY};
 pub use apps::{AppState, Deployment, FunctionDef, PRODUCTION, SlotState, SwapRecord};
 pub use faults::{ActiveFaults, FaultKind, FaultWindow};
+pub use geo_dr::{AliasView, BrokenPairing};
+pub use governance::{AlertRule, Lock, LockLevel, scope_covers};
 pub use health::{HealthReport, HealthStatus, PlatformStatus};
 pub use history::History;
+pub use infra::{InfraError, OpKind, OpPhase, OpTimings, Operation};
 pub use queues::{Batch, MESSAGE_TTL, PeekedMessage, QueueState};
+pub use route_writes::{EndpointChange, OriginChange};
 pub use routing::{
     EndpointState, FD_SAMPLE_SIZE, FD_SUCCESSFUL_SAMPLES, FdState, OriginState,
     PROBE_INTERVAL_SECONDS, Routing, TM_TOLERATED_FAILURES, TmState,
 };
 pub use secrets::HostKeySet;
 pub use storage::{AliasState, GeoReplication, NamespaceState, StorageState, StorageView};
+pub use storage_failover::FailoverRecord;
 pub use telemetry::MinuteStats;
+pub use template_eval::{
+    Evaluated, EvaluatedParameter, EvaluatedResource, RgContext, TemplateIssue, evaluate,
+};
+pub use templates::DeploymentRecord;
 
 pub(crate) use check::check_scenario;
 
@@ -110,6 +130,7 @@ pub struct World {
     faults: faults::Faults,
     activity: Vec<ActivityRecord>,
     deploy_seq: u64,
+    infra: infra::Infra,
 }
 
 impl World {
@@ -172,6 +193,7 @@ impl World {
             faults: faults::Faults::default(),
             activity: Vec::new(),
             deploy_seq: 0,
+            infra: infra::Infra::default(),
         };
         w.queues = build::queues(&w, estate, scenario);
         w.routing = build::routing(&w, estate);
@@ -203,6 +225,14 @@ impl World {
         loop {
             let next_tick = self.last_tick + TimeDelta::seconds(1);
             let next_event = self.timeline.get(self.next_event).map(|(et, _)| *et);
+            // Long-running operations (infra writes) complete in time order with the rest.
+            if let Some(due) = self
+                .next_operation_due()
+                .filter(|d| *d <= t && *d <= next_tick && next_event.is_none_or(|et| *d <= et))
+            {
+                self.apply_operations_due(due);
+                continue;
+            }
             if let Some(et) = next_event.filter(|et| *et <= t && *et <= next_tick) {
                 // A scenario that passed its checks names only what exists, so this cannot fail;
                 // should it, the event is skipped rather than stopping time.

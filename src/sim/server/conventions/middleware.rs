@@ -265,6 +265,41 @@ mod tests {
     }
 
     #[test]
+    fn the_infrastructure_writes_count_as_writes() {
+        let rg = "/subscriptions/s/resourceGroups/g/providers";
+        for (m, p) in [
+            (
+                Method::PATCH,
+                "Microsoft.Network/trafficmanagerprofiles/p/AzureEndpoints/e",
+            ),
+            (
+                Method::PATCH,
+                "Microsoft.Cdn/profiles/p/originGroups/g/origins/o",
+            ),
+            (
+                Method::POST,
+                "Microsoft.ServiceBus/namespaces/n/disasterRecoveryConfigs/a/failover",
+            ),
+            (
+                Method::POST,
+                "Microsoft.EventHub/namespaces/n/disasterRecoveryConfigs/a/breakPairing",
+            ),
+            (Method::POST, "Microsoft.Storage/storageAccounts/a/failover"),
+            (Method::PUT, "Microsoft.Authorization/locks/l"),
+            (Method::DELETE, "Microsoft.AlertsManagement/actionRules/r"),
+            (Method::PUT, "Microsoft.Resources/deployments/d"),
+            (Method::POST, "Microsoft.Resources/deployments/d/whatIf"),
+            (Method::POST, "Microsoft.Resources/deployments/d/validate"),
+        ] {
+            assert!(is_write(&m, &format!("{rg}/{p}")), "{m} {p}");
+        }
+        assert!(!is_write(
+            &Method::GET,
+            "/subscriptions/s/operationresults/x"
+        ));
+    }
+
+    #[test]
     fn counters_count_by_method_and_surface() {
         let c = Counters::default();
         c.record(&Method::GET, "/subscriptions/x");
