@@ -9,6 +9,7 @@
 
 mod activity;
 mod apps;
+mod artifacts;
 mod build;
 mod check;
 mod events;
@@ -22,6 +23,7 @@ mod storage;
 mod telemetry;
 #[cfg(test)]
 mod tests;
+mod writes;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -32,6 +34,7 @@ use crate::sim::scenario::{Scenario, ScenarioError, VersionProfile};
 
 pub use activity::{ActivityRecord, INGESTION_DELAY};
 pub use apps::{AppState, Deployment, FunctionDef, PRODUCTION, SlotState, SwapRecord};
+pub use artifacts::ArtifactBlob;
 pub use faults::{ActiveFaults, FaultKind, FaultWindow};
 pub use health::{HealthReport, HealthStatus, PlatformStatus};
 pub use history::History;
@@ -43,6 +46,10 @@ pub use routing::{
 pub use secrets::HostKeySet;
 pub use storage::{AliasState, GeoReplication, NamespaceState, StorageState, StorageView};
 pub use telemetry::MinuteStats;
+pub use writes::{
+    DEFAULT_DEPLOY_DURATION, DEFAULT_SWAP_DURATION, HostKeyKind, Operation, OperationKind,
+    ZIP_DEPLOYER,
+};
 
 pub(crate) use check::check_scenario;
 
@@ -78,6 +85,24 @@ pub enum WorldError {
     /// A slot cannot be swapped with itself.
     #[error("cannot swap slot {0:?} with itself")]
     SameSlot(String),
+    /// No such function.
+    #[error("app {app} has no function named {function:?}")]
+    UnknownFunction {
+        /// The app.
+        app: String,
+        /// The function asked for.
+        function: String,
+    },
+    /// Another operation is running on the app.
+    #[error("app {app} is busy with {operation} (operation {id})")]
+    Busy {
+        /// The app.
+        app: String,
+        /// The running operation's name.
+        operation: String,
+        /// Its id.
+        id: String,
+    },
 }
 
 /// The path segment (and id segment) of a Traffic Manager endpoint type: ids use camelCase.
@@ -110,6 +135,7 @@ pub struct World {
     faults: faults::Faults,
     activity: Vec<ActivityRecord>,
     deploy_seq: u64,
+    ops: writes::Operations,
 }
 
 impl World {
@@ -172,6 +198,7 @@ impl World {
             faults: faults::Faults::default(),
             activity: Vec::new(),
             deploy_seq: 0,
+            ops: writes::Operations::default(),
         };
         w.queues = build::queues(&w, estate, scenario);
         w.routing = build::routing(&w, estate);
@@ -202,8 +229,15 @@ impl World {
         }
         loop {
             let next_tick = self.last_tick + TimeDelta::seconds(1);
-            let next_event = self.timeline.get(self.next_event).map(|(et, _)| *et);
-            if let Some(et) = next_event.filter(|et| *et <= t && *et <= next_tick) {
+            let due = |at: Option<DateTime<Utc>>| at.filter(|at| *at <= t && *at <= next_tick);
+            let next_event = due(self.timeline.get(self.next_event).map(|(et, _)| *et));
+            let next_op = due(self.ops.next_due());
+            if let Some(ot) = next_op.filter(|ot| next_event.is_none_or(|et| *ot < et)) {
+                // An operation the API began (a swap, a deployment) completes.
+                self.complete_operations(ot);
+                continue;
+            }
+            if let Some(et) = next_event {
                 // A scenario that passed its checks names only what exists, so this cannot fail;
                 // should it, the event is skipped rather than stopping time.
                 if let Err(e) = self.apply_due(et) {
