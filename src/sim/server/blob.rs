@@ -72,7 +72,7 @@ fn error(
     let body = format!(
         "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>{}\nTime:{}</Message></Error>",
         xml::escape(message),
-        w.now().format("%Y-%m-%dT%H:%M:%S%.7fZ")
+        w.now().format("%Y-%m-%dT%H:%M:%S%.6f0Z")
     );
     let mut r = answer(w, req, status, body);
     r.headers_mut()
