@@ -16,6 +16,7 @@ mod events;
 mod faults;
 mod health;
 mod history;
+mod keys;
 mod queues;
 mod routing;
 mod secrets;
@@ -38,6 +39,7 @@ pub use artifacts::ArtifactBlob;
 pub use faults::{ActiveFaults, FaultKind, FaultWindow};
 pub use health::{HealthReport, HealthStatus, PlatformStatus};
 pub use history::History;
+pub use keys::HostKeyKind;
 pub use queues::{Batch, MESSAGE_TTL, PeekedMessage, QueueState};
 pub use routing::{
     EndpointState, FD_SAMPLE_SIZE, FD_SUCCESSFUL_SAMPLES, FdState, OriginState,
@@ -47,8 +49,7 @@ pub use secrets::HostKeySet;
 pub use storage::{AliasState, GeoReplication, NamespaceState, StorageState, StorageView};
 pub use telemetry::MinuteStats;
 pub use writes::{
-    DEFAULT_DEPLOY_DURATION, DEFAULT_SWAP_DURATION, HostKeyKind, Operation, OperationKind,
-    ZIP_DEPLOYER,
+    DEFAULT_DEPLOY_DURATION, DEFAULT_SWAP_DURATION, Operation, OperationKind, ZIP_DEPLOYER,
 };
 
 pub(crate) use check::check_scenario;

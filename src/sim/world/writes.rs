@@ -4,17 +4,16 @@
 //! activity log shows it from its start to its end. An app with an operation running refuses
 //! another (the server answers 409).
 //!
-//! Owns the pending and finished operations, their durations, and key writes. The meaning of a
+//! Owns the pending and finished operations and their durations. The meaning of a
 //! swap itself is `events`' (`swap_slots`); what a deployment record looks like is `apps`'.
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::apps::{Deployment, PRODUCTION};
 use super::{World, WorldError};
-use crate::sim::rng::{Rng, stable_guid};
+use crate::sim::rng::stable_guid;
 
 /// How long a slot swap takes, in virtual time, unless the world is told otherwise.
 pub const DEFAULT_SWAP_DURATION: TimeDelta = TimeDelta::seconds(20);
@@ -91,7 +90,8 @@ pub struct Operations {
     ops: Vec<Operation>,
     swap_duration: TimeDelta,
     deploy_duration: TimeDelta,
-    key_seq: u64,
+    /// Keys generated so far (each generated key differs).
+    pub(super) key_seq: u64,
 }
 
 impl Default for Operations {
@@ -114,17 +114,6 @@ impl Operations {
             .map(|o| o.completes)
             .min()
     }
-}
-
-/// Which of a host's keys a write names (the `{keyType}` path segment).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostKeyKind {
-    /// `functionKeys`: host-level function keys.
-    Function,
-    /// `systemKeys`: extension keys.
-    System,
-    /// `masterKey`: the one master key (the name is ignored).
-    Master,
 }
 
 impl World {
@@ -353,113 +342,90 @@ impl World {
         );
         Ok(())
     }
+}
 
-    /// Sets (adds or replaces) one of a slot's host keys now; `value` `None` generates one.
-    /// Returns the value and whether the key is new.
-    pub fn set_host_key(
-        &mut self,
-        app: &str,
-        slot: &str,
-        kind: HostKeyKind,
-        name: &str,
-        value: Option<String>,
-        caller: &str,
-    ) -> Result<(String, bool), WorldError> {
-        let (a, s) = self.app_slot(app, slot)?;
-        let value = value.unwrap_or_else(|| self.generated_key(app, name));
-        let keys = &mut self.apps[a].slots[s].host_keys;
-        let (created, segment) = match kind {
-            HostKeyKind::Function => (
-                keys.function
-                    .insert(name.to_owned(), value.clone())
-                    .is_none(),
-                "functionKeys",
-            ),
-            HostKeyKind::System => (
-                keys.system.insert(name.to_owned(), value.clone()).is_none(),
-                "systemKeys",
-            ),
-            HostKeyKind::Master => {
-                keys.master.clone_from(&value);
-                (false, "masterKey")
-            }
-        };
-        let slot_name = self.apps[a].slots[s].name.clone();
-        let resource = format!(
-            "{}/host/default/{segment}/{name}",
-            self.apps[a].slot_id(&slot_name)
-        );
-        self.record_key_write(
-            &slot_name,
-            &format!("host/{}", segment.to_ascii_lowercase()),
-            &resource,
-            caller,
-        );
-        Ok((value, created))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Estate;
+    use crate::sim::scenario::Scenario;
+
+    const ORDERS: &str = "func-orders-prod-krc";
+
+    fn world() -> World {
+        World::new(
+            &Estate::demo(),
+            &Scenario::builtin("calm").expect("scenario"),
+        )
+        .expect("world")
     }
 
-    /// Sets (adds or replaces) one key of a function now; `value` `None` generates one. Returns
-    /// the value and whether the key is new.
-    pub fn set_function_key(
-        &mut self,
-        app: &str,
-        slot: &str,
-        function: &str,
-        name: &str,
-        value: Option<String>,
-        caller: &str,
-    ) -> Result<(String, bool), WorldError> {
-        let (a, s) = self.app_slot(app, slot)?;
-        let Some(f) = self.apps[a]
-            .functions
+    fn version(w: &World, slot: &str) -> String {
+        w.app(ORDERS)
+            .and_then(|a| a.slot(slot))
+            .map(|s| s.version.current().clone())
+            .expect("slot")
+    }
+
+    #[test]
+    fn a_swap_changes_the_world_only_when_it_completes() {
+        let mut w = world();
+        let t0 = w.now();
+        w.apps[0].slots[1].version.set(t0, "2026.04.04".to_owned());
+        let op = w
+            .begin_swap(ORDERS, "staging", "production", "me")
+            .expect("begun");
+        assert_eq!(op.completes, t0 + DEFAULT_SWAP_DURATION);
+        assert!(matches!(
+            w.begin_swap(ORDERS, "production", "staging", "me"),
+            Err(WorldError::Busy { .. })
+        ));
+        assert!(matches!(
+            w.begin_deploy(ORDERS, "production", "x", None, "me"),
+            Err(WorldError::Busy { .. })
+        ));
+        w.advance_to(t0 + TimeDelta::seconds(19));
+        assert_eq!(version(&w, "production"), "2026.03.28");
+        w.advance_to(t0 + TimeDelta::seconds(25));
+        assert_eq!(version(&w, "production"), "2026.04.04");
+        assert!(w.operation(&op.id).is_some_and(|o| o.done));
+        assert!(w.running_operation(0).is_none());
+        let swap = w.apps[0].slots[0].last_swap.clone().expect("recorded");
+        assert_eq!(swap.at, op.completes);
+        let logged: Vec<_> = w
+            .activity
             .iter()
-            .find(|f| f.name.eq_ignore_ascii_case(function))
-            .map(|f| f.name.clone())
-        else {
-            return Err(WorldError::UnknownFunction {
-                app: app.to_owned(),
-                function: function.to_owned(),
-            });
-        };
-        let value = value.unwrap_or_else(|| self.generated_key(app, name));
-        let created = self.apps[a].slots[s]
-            .function_keys
-            .entry(f.clone())
-            .or_default()
-            .insert(name.to_owned(), value.clone())
-            .is_none();
-        let slot_name = self.apps[a].slots[s].name.clone();
-        let resource = format!(
-            "{}/functions/{f}/keys/{name}",
-            self.apps[a].slot_id(&slot_name)
-        );
-        self.record_key_write(&slot_name, "functions/keys", &resource, caller);
-        Ok((value, created))
+            .filter(|r| r.caller == "me")
+            .map(|r| (r.status, r.timestamp))
+            .collect();
+        assert_eq!(logged, [("Started", t0), ("Succeeded", op.completes)]);
     }
 
-    /// A fresh Functions-style key (URL-safe, ending in `==`), different on every call.
-    fn generated_key(&mut self, app: &str, name: &str) -> String {
-        self.ops.key_seq += 1;
-        let n = self.ops.key_seq.to_string();
-        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(Rng::from_parts(self.seed(), &["api-key", app, name, &n]).bytes(40));
-        format!("{raw}==")
-    }
-
-    fn record_key_write(&mut self, slot: &str, what: &str, resource: &str, caller: &str) {
-        let op = if slot == PRODUCTION {
-            format!("Microsoft.Web/sites/{what}/write")
-        } else {
-            format!("Microsoft.Web/sites/slots/{what}/write")
+    #[test]
+    fn a_deployment_fails_or_runs_its_version_at_completion_whatever_the_steps() {
+        let run = |steps: i64| {
+            let mut w = world();
+            let t0 = w.now();
+            w.begin_deploy(ORDERS, "staging", "2026.03.21", None, "me")
+                .expect("begun");
+            w.begin_deploy(ORDERS, "production", "9.9.9", Some("404".into()), "me")
+                .expect("another slot");
+            assert!(w.running_deployment(0, "staging").is_some());
+            for k in 1..=steps {
+                w.advance_to(t0 + TimeDelta::seconds(60 * k / steps));
+            }
+            w
         };
-        let t = self.now;
-        self.record_operation(
-            &op,
-            resource,
-            caller,
-            t,
-            TimeDelta::seconds(1),
-            &BTreeMap::new(),
-        );
+        let (one, many) = (run(1), run(37));
+        for w in [&one, &many] {
+            assert_eq!(version(w, "staging"), "2026.03.21");
+            assert_eq!(version(w, "production"), "2026.03.28");
+            let failed = w.apps[0].slots[0].deployments.last().expect("record");
+            assert!(!failed.succeeded);
+            assert_eq!(w.deployment_failure(&failed.id), Some("404"));
+            assert!(!w.artifacts().iter().any(|b| b.version == "9.9.9"));
+        }
+        assert_eq!(one.activity, many.activity);
+        assert_eq!(one.apps, many.apps);
     }
 }
