@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod arm;
+pub mod blob;
 pub mod cdn;
 pub mod deployments;
 pub mod governance;
