@@ -9,8 +9,36 @@
 //! contract with `act` (plans carry gate and safety results) and `tui` (nodes show answers).
 
 pub mod action;
+mod after;
+pub mod consistency;
+pub mod context;
+pub mod deploy;
+pub mod eval;
+pub mod evidence;
+pub mod flowchart;
+pub mod gates;
+pub mod onset;
+pub mod overrides;
+pub mod reach;
+pub mod readiness;
+pub mod recommend;
+pub mod regional;
+pub mod safety;
+pub mod scope;
+pub mod sync;
+#[cfg(test)]
+mod testkit;
+pub mod verify;
 
 pub use action::{ActionKind, ProposedAction};
+pub use context::{ActionRecord, DEFAULT_VERIFY_WINDOW, DecideContext, IncidentFacts, strategy_of};
+pub use eval::{Decision, evaluate};
+pub use flowchart::{EDGES, ESCALATION_ORDER, FlowEdge, FlowNode, NODES, NodeKind};
+pub use gates::gates_for;
+pub use onset::{Baseline, ChangePoint, change_point};
+pub use overrides::OverrideError;
+pub use safety::safety_for;
+pub use verify::Verification;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,438 @@
+//! [`evaluate`]: the runbook's flow walked against a snapshot. Each decision is answered from
+//! evidence (or overridden by the commander), the walk follows the flowchart table's edges, and
+//! stops where the evidence does not settle a question (Unknown), at the recommended step, or at
+//! verification; after an action, verification decides between closing and escalating to the
+//! next strategy. Every node has an answer (Pending when not reached). Pure.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::config::Estate;
+use crate::model::{AppState, Snapshot};
+
+use super::deploy::{Cause, Finding, deploy_related, onset_of, slots_healthy};
+use super::evidence::{clock, ev, fresh};
+use super::flowchart::{NODES, flow_node, next};
+use super::recommend::Basis;
+use super::regional::regional;
+use super::scope::{RegionView, affected, region_view};
+use super::{
+    Answer, DecideContext, Evidence, GateResult, NodeAnswer, NodeId, Recommendation, SafetyCheck,
+    Strategy, after, gates_for, overrides, safety_for,
+};
+
+/// The engine's answer for one snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// Every node's answer, in the flowchart's order (Pending when not reached).
+    pub answers: Vec<NodeAnswer>,
+    /// The nodes walked, in order.
+    pub path: Vec<NodeId>,
+    /// The gates of the recommended action.
+    pub gates: Vec<GateResult>,
+    /// The safety verdicts on the recommended action.
+    pub safety: Vec<SafetyCheck>,
+    /// What to do next, if anything.
+    pub recommendation: Option<Recommendation>,
+    /// The earliest failure onset found in the affected apps' failure-rate series.
+    pub onset: Option<DateTime<Utc>>,
+    /// The affected apps.
+    pub affected_apps: Vec<String>,
+    /// Their regions.
+    pub affected_regions: Vec<String>,
+    /// One line for the header.
+    pub summary: String,
+}
+
+impl Decision {
+    /// The answer at a node.
+    pub fn answer(&self, node: NodeId) -> &NodeAnswer {
+        self.answers
+            .iter()
+            .find(|a| a.node == node)
+            .expect("every node has an answer")
+    }
+
+    /// Whether the recommended action may go ahead: every gate allows it and every rule too.
+    pub fn cleared(&self) -> bool {
+        self.recommendation.is_some()
+            && self.gates.iter().all(GateResult::allows)
+            && self.safety.iter().all(SafetyCheck::allows)
+    }
+}
+
+/// The answers as the walk fills them in.
+pub(super) struct Walk {
+    pub answers: Vec<NodeAnswer>,
+    pub path: Vec<NodeId>,
+}
+
+impl Walk {
+    fn new() -> Self {
+        Self {
+            answers: NODES
+                .iter()
+                .map(|n| NodeAnswer {
+                    node: n.id,
+                    answer: Answer::Pending,
+                    evidence: Vec::new(),
+                    overridden: None,
+                })
+                .collect(),
+            path: Vec::new(),
+        }
+    }
+
+    fn slot(&mut self, node: NodeId) -> &mut NodeAnswer {
+        self.answers
+            .iter_mut()
+            .find(|a| a.node == node)
+            .expect("every node has an answer")
+    }
+
+    /// Answers a node and adds it to the path.
+    pub fn set(&mut self, node: NodeId, answer: Answer, evidence: Vec<Evidence>) {
+        let s = self.slot(node);
+        s.answer = answer;
+        s.evidence = evidence;
+        if !self.path.contains(&node) {
+            self.path.push(node);
+        }
+    }
+
+    /// Adds evidence to a node without walking it.
+    pub fn note(&mut self, node: NodeId, e: Evidence) {
+        self.slot(node).evidence.push(e);
+    }
+
+    /// Answers a decision from a finding, unless the commander overrode it; returns the answer.
+    pub fn decide(
+        &mut self,
+        node: NodeId,
+        f: Finding,
+        cx: &DecideContext,
+        now: DateTime<Utc>,
+    ) -> Answer {
+        let over = overrides::node_override(&cx.overrides, node, now);
+        let answer = match over {
+            Some((_, yes)) => {
+                if yes {
+                    Answer::Yes
+                } else {
+                    Answer::No
+                }
+            }
+            None => f.answer,
+        };
+        let mut evidence = f.evidence;
+        if let Some((o, _)) = over {
+            evidence.insert(
+                0,
+                ev(
+                    format!("{} (evidence said {:?})", o.words(), f.answer),
+                    Some(o.at),
+                    "override",
+                ),
+            );
+        }
+        self.set(node, answer, evidence);
+        self.slot(node).overridden = over.map(|(o, _)| o.clone());
+        answer
+    }
+}
+
+/// What the walk found on its way.
+pub(super) struct Found<'a> {
+    pub affected: Vec<&'a AppState>,
+    pub app: &'a AppState,
+    pub bad: Option<RegionView>,
+    pub cause: Option<Cause>,
+    pub last_good: Option<String>,
+    pub why: Vec<String>,
+}
+
+impl Found<'_> {
+    pub fn basis(&self) -> Basis<'_> {
+        Basis {
+            app: self.app,
+            bad: self.bad.as_ref(),
+            affected: &self.affected,
+            last_good: self.last_good.clone(),
+            why: self.why.clone(),
+        }
+    }
+}
+
+fn first_text(f: &Finding) -> Vec<String> {
+    f.evidence
+        .iter()
+        .rev()
+        .take(2)
+        .rev()
+        .map(|e| e.text.clone())
+        .collect()
+}
+
+/// Walks the decisions from "Deployment related?" to a strategy, or stops at an unsettled one.
+fn decide<'a>(
+    w: &mut Walk,
+    found: &mut Found<'a>,
+    snap: &'a Snapshot,
+    estate: &Estate,
+    cx: &DecideContext,
+    now: DateTime<Utc>,
+) -> Option<Strategy> {
+    let onsets: Vec<_> = found
+        .affected
+        .iter()
+        .map(|a| onset_of(a, cx, now))
+        .collect();
+    let mut node = NodeId::DeployRelated;
+    loop {
+        if let Some(s) = flow_node(node).strategy {
+            return Some(s);
+        }
+        let finding = match node {
+            NodeId::DeployRelated => {
+                let (f, cause) = deploy_related(snap, &found.affected, &onsets, now);
+                if let Some(a) = cause
+                    .as_ref()
+                    .and_then(|c| snap.apps.iter().find(|a| a.name == c.change.app))
+                {
+                    found.app = a;
+                }
+                found.cause = cause;
+                f
+            }
+            NodeId::SlotsHealthy => {
+                let running = found
+                    .app
+                    .production()
+                    .and_then(|s| s.health.get())
+                    .and_then(|h| h.version.clone());
+                let release = found
+                    .cause
+                    .as_ref()
+                    .and_then(|c| c.release().map(str::to_owned))
+                    .or(running);
+                let released_at = found.cause.as_ref().map_or(now, |c| c.change.at);
+                let (f, lkg) =
+                    slots_healthy(estate, found.app, release.as_deref(), released_at, now);
+                found.last_good = lkg;
+                f
+            }
+            NodeId::Regional => {
+                let r = regional(snap, estate, &found.affected, now);
+                found.bad = r.bad;
+                r.finding
+            }
+            _ => return None,
+        };
+        found.why.extend(first_text(&finding));
+        let answer = w.decide(node, finding, cx, now);
+        if node == NodeId::Regional && answer == Answer::Yes && found.bad.is_none() {
+            found.bad = Some(region_view(snap, estate, &found.app.region, now));
+        }
+        node = match answer {
+            Answer::Yes => next(node, Some(true))?,
+            Answer::No => next(node, Some(false))?,
+            _ => return None,
+        };
+    }
+}
+
+fn detected(w: &mut Walk, hit: &[&AppState], cx: &DecideContext, now: DateTime<Utc>) {
+    let mut evidence = Vec::new();
+    if let Some(i) = &cx.incident {
+        evidence.push(ev(
+            format!(
+                "declared at {}: {}",
+                clock(i.detected_at),
+                i.apps.join(", ")
+            ),
+            Some(i.detected_at),
+            "incident",
+        ));
+    }
+    for a in hit {
+        if let Some((Ok(h), at)) = a.production().map(|s| (fresh(&s.health, now), s.health.at)) {
+            let code = h.http_status.map(|c| format!(" ({c})")).unwrap_or_default();
+            evidence.push(ev(
+                format!(
+                    "{} {}{code}, read {}",
+                    a.name,
+                    h.status.label(),
+                    at.map_or_else(|| "?".into(), clock)
+                ),
+                at,
+                "GET /api/health",
+            ));
+        }
+    }
+    w.set(NodeId::Detected, Answer::Done, evidence);
+}
+
+fn scope(
+    w: &mut Walk,
+    snap: &Snapshot,
+    estate: &Estate,
+    regions: &[String],
+    n: usize,
+    now: DateTime<Utc>,
+) {
+    let mut evidence = vec![ev(
+        format!(
+            "{n} of {} apps affected, in {}",
+            snap.apps.len(),
+            regions.join(", ")
+        ),
+        Some(now),
+        "health",
+    )];
+    for r in regions {
+        evidence.push(ev(
+            region_view(snap, estate, r, now).words(),
+            Some(now),
+            "health, Resource Health",
+        ));
+    }
+    w.set(NodeId::Scope, Answer::Done, evidence);
+}
+
+fn watching(snap: &Snapshot, now: DateTime<Utc>) -> Decision {
+    let mut w = Walk::new();
+    let unread: Vec<String> = snap
+        .apps
+        .iter()
+        .filter_map(|a| match a.production().map(|s| fresh(&s.health, now)) {
+            Some(Ok(_)) => None,
+            Some(Err(e)) => Some(format!("{} {e}", a.name)),
+            None => Some(format!("{}: no production slot", a.name)),
+        })
+        .collect();
+    let (answer, summary) = if unread.is_empty() {
+        (
+            Answer::Pending,
+            format!("watching {} apps: none failing", snap.apps.len()),
+        )
+    } else {
+        (
+            Answer::Unknown,
+            format!(
+                "watching {} apps: health not fresh for {}",
+                snap.apps.len(),
+                unread.len()
+            ),
+        )
+    };
+    let mut evidence = vec![ev(summary.clone(), Some(now), "GET /api/health")];
+    evidence.extend(unread.into_iter().map(|u| ev(u, None, "GET /api/health")));
+    w.set(NodeId::Detected, answer, evidence);
+    Decision {
+        answers: w.answers,
+        path: w.path,
+        gates: Vec::new(),
+        safety: Vec::new(),
+        recommendation: None,
+        onset: None,
+        affected_apps: Vec::new(),
+        affected_regions: Vec::new(),
+        summary,
+    }
+}
+
+/// Evaluates the runbook against the snapshot.
+pub fn evaluate(
+    snap: &Snapshot,
+    estate: &Estate,
+    cx: &DecideContext,
+    now: DateTime<Utc>,
+) -> Decision {
+    let hit = affected(snap, cx, now);
+    let Some(first) = hit.first().copied() else {
+        return watching(snap, now);
+    };
+    let regions: Vec<String> = snap
+        .regions
+        .iter()
+        .filter(|r| hit.iter().any(|a| a.region == r.name))
+        .map(|r| r.name.clone())
+        .collect();
+    let mut w = Walk::new();
+    detected(&mut w, &hit, cx, now);
+    scope(&mut w, snap, estate, &regions, hit.len(), now);
+    let onset = hit
+        .iter()
+        .map(|a| onset_of(a, cx, now))
+        .filter(|o| o.from_series)
+        .map(|o| o.at)
+        .min();
+    let mut found = Found {
+        affected: hit.clone(),
+        app: first,
+        bad: None,
+        cause: None,
+        last_good: None,
+        why: Vec::new(),
+    };
+    let strategy = decide(&mut w, &mut found, snap, estate, cx, now);
+    let (recommendation, summary) = match strategy {
+        None => {
+            let stuck = w.path.last().copied().unwrap_or(NodeId::Detected);
+            let why = w
+                .answers
+                .iter()
+                .find(|a| a.node == stuck)
+                .and_then(|a| a.evidence.last())
+                .map_or_else(String::new, |e| e.text.clone());
+            (
+                None,
+                format!(
+                    "cannot decide \"{}\": {why}; refresh the data or override with a reason",
+                    flow_node(stuck).label
+                ),
+            )
+        }
+        Some(s) => after::act_and_verify(&mut w, s, &found, snap, estate, cx, now),
+    };
+    let (gates, safety) = recommendation.as_ref().map_or_else(
+        || (Vec::new(), Vec::new()),
+        |r: &Recommendation| {
+            (
+                gates_for(&r.action, snap, estate, cx, now),
+                safety_for(&r.action, snap, estate, cx, now),
+            )
+        },
+    );
+    let summary = blocked(summary, &gates, &safety);
+    Decision {
+        answers: w.answers,
+        path: w.path,
+        gates,
+        safety,
+        recommendation,
+        onset,
+        affected_apps: hit.iter().map(|a| a.name.clone()).collect(),
+        affected_regions: regions,
+        summary,
+    }
+}
+
+fn blocked(summary: String, gates: &[GateResult], safety: &[SafetyCheck]) -> String {
+    let mut blocks: Vec<String> = gates
+        .iter()
+        .filter(|g| !g.allows())
+        .map(|g| format!("gate {:?} {:?}", g.gate, g.status).to_lowercase())
+        .collect();
+    blocks.extend(
+        safety
+            .iter()
+            .filter(|c| !c.allows())
+            .map(|c| format!("refused: {}", c.rule.words())),
+    );
+    if blocks.is_empty() {
+        summary
+    } else {
+        format!("{summary} — blocked: {}", blocks.join("; "))
+    }
+}
