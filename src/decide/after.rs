@@ -26,28 +26,7 @@ pub(super) fn act_and_verify(
     now: DateTime<Utc>,
 ) -> (Option<Recommendation>, String) {
     let Some(last) = cx.last_strategy_action() else {
-        let rec = recommend(s, &found.basis(), snap, estate);
-        let node = strategy_node(s);
-        if cx.in_flight.contains(&rec.action) {
-            let words = format!(
-                "{} {} is in flight",
-                rec.action.kind.name(),
-                rec.action.target
-            );
-            w.set(
-                node,
-                Answer::Current,
-                vec![ev(words.clone(), Some(now), "context")],
-            );
-            return (None, format!("waiting: {words}"));
-        }
-        let first = rec.reasons.first().cloned().unwrap_or_default();
-        w.set(
-            node,
-            Answer::Current,
-            vec![ev(first.clone(), Some(now), "decision")],
-        );
-        return (Some(rec), format!("{}: {first}", s.label()));
+        return first_action(w, s, found, snap, estate, cx, now);
     };
     let taken = last
         .strategy()
@@ -129,6 +108,40 @@ pub(super) fn act_and_verify(
             )
         }
     }
+}
+
+/// Nothing done yet: recommend the strategy's action, unless it is already in flight.
+fn first_action(
+    w: &mut Walk,
+    s: Strategy,
+    found: &Found<'_>,
+    snap: &Snapshot,
+    estate: &Estate,
+    cx: &DecideContext,
+    now: DateTime<Utc>,
+) -> (Option<Recommendation>, String) {
+    let rec = recommend(s, &found.basis(), snap, estate);
+    let node = strategy_node(s);
+    if cx.in_flight.contains(&rec.action) {
+        let words = format!(
+            "{} {} is in flight",
+            rec.action.kind.name(),
+            rec.action.target
+        );
+        w.set(
+            node,
+            Answer::Current,
+            vec![ev(words.clone(), Some(now), "context")],
+        );
+        return (None, format!("waiting: {words}"));
+    }
+    let first = rec.reasons.first().cloned().unwrap_or_default();
+    w.set(
+        node,
+        Answer::Current,
+        vec![ev(first.clone(), Some(now), "decision")],
+    );
+    (Some(rec), format!("{}: {first}", s.label()))
 }
 
 fn record_words(r: &ActionRecord) -> super::Evidence {

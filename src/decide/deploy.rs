@@ -120,8 +120,10 @@ pub fn deploy_related(
     snap: &Snapshot,
     affected: &[&AppState],
     onsets: &[Onset],
+    cx: &DecideContext,
     now: DateTime<Utc>,
 ) -> (Finding, Option<Cause>) {
+    let acted = cx.first_action_at();
     let mut evidence: Vec<Evidence> = onsets.iter().map(|o| o.evidence.clone()).collect();
     let mut stale_hit: Option<(Change, DateTime<Utc>)> = None;
     let mut blind: Vec<String> = Vec::new();
@@ -134,15 +136,17 @@ pub fn deploy_related(
             .into_iter()
             .filter(|c| within(c, onset.at))
         {
-            if let (Some(v), Some(r)) = (&c.version, &running) {
-                if v != r {
-                    evidence.push(ev(
-                        format!("{}; production runs {r}, not {v}: not the cause", c.words()),
-                        Some(c.at),
-                        &c.source,
-                    ));
-                    continue;
-                }
+            // Once an action has run, production may run another version because of it.
+            let comparable = acted.is_none_or(|t| t < c.at);
+            if let (Some(v), Some(r), true) = (&c.version, &running, comparable)
+                && v != r
+            {
+                evidence.push(ev(
+                    format!("{}; production runs {r}, not {v}: not the cause", c.words()),
+                    Some(c.at),
+                    &c.source,
+                ));
+                continue;
             }
             if !c.fresh {
                 stale_hit.get_or_insert((c, onset.at));
@@ -154,7 +158,12 @@ pub fn deploy_related(
                 &c.source,
             ));
             let version = match (&c.version, &running) {
-                (Some(v), Some(_)) => format!("failing instances run {v}, the new release"),
+                (Some(v), Some(r)) if v == r => {
+                    format!("failing instances run {v}, the new release")
+                }
+                (Some(v), Some(r)) => {
+                    format!("production runs {r} since the actions taken; the release was {v}")
+                }
                 (None, Some(r)) => {
                     format!("failing instances run {r} (the change's version is not recorded)")
                 }

@@ -173,6 +173,30 @@ fn first_text(f: &Finding) -> Vec<String> {
         .collect()
 }
 
+/// When a swap of `app` has already been carried out, its staging slot now holds what
+/// production ran: the question was answered yes when the swap was chosen.
+fn swapped(cx: &DecideContext, app: &str) -> Option<Finding> {
+    let r = cx.actions.iter().rev().find(|r| {
+        r.action.target == app
+            && r.strategy() == Some(Strategy::SlotSwap)
+            && r.finished.is_some()
+            && r.succeeded != Some(false)
+    })?;
+    let at = r.finished.unwrap_or(r.started);
+    Some(Finding {
+        answer: Answer::Yes,
+        evidence: vec![ev(
+            format!(
+                "{} {app} carried out at {}: staging was swapped in (it now holds what production ran)",
+                r.action.kind.name(),
+                clock(at)
+            ),
+            Some(at),
+            "actions",
+        )],
+    })
+}
+
 /// Walks the decisions from "Deployment related?" to a strategy, or stops at an unsettled one.
 fn decide<'a>(
     w: &mut Walk,
@@ -194,7 +218,7 @@ fn decide<'a>(
         }
         let finding = match node {
             NodeId::DeployRelated => {
-                let (f, cause) = deploy_related(snap, &found.affected, &onsets, now);
+                let (f, cause) = deploy_related(snap, &found.affected, &onsets, cx, now);
                 if let Some(a) = cause
                     .as_ref()
                     .and_then(|c| snap.apps.iter().find(|a| a.name == c.change.app))
@@ -219,7 +243,7 @@ fn decide<'a>(
                 let (f, lkg) =
                     slots_healthy(estate, found.app, release.as_deref(), released_at, now);
                 found.last_good = lkg;
-                f
+                swapped(cx, &found.app.name).unwrap_or(f)
             }
             NodeId::Regional => {
                 let r = regional(snap, estate, &found.affected, now);
@@ -422,7 +446,7 @@ fn blocked(summary: String, gates: &[GateResult], safety: &[SafetyCheck]) -> Str
     let mut blocks: Vec<String> = gates
         .iter()
         .filter(|g| !g.allows())
-        .map(|g| format!("gate {:?} {:?}", g.gate, g.status).to_lowercase())
+        .map(|g| format!("{} {}", g.gate.label(), g.status.label()))
         .collect();
     blocks.extend(
         safety

@@ -203,6 +203,29 @@ pub struct GateResult {
     pub overridden: Option<Override>,
 }
 
+impl GateId {
+    /// The gate in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Scope => "incident scope",
+            Self::SecondaryReadiness => "secondary readiness",
+            Self::DataConsistency => "data consistency",
+            Self::AlertSuppression => "alert suppression",
+        }
+    }
+}
+
+impl GateStatus {
+    /// The status in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pass => "passes",
+            Self::Fail => "fails",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
 impl GateResult {
     /// Whether the gate lets the action through (passed, or overridden).
     pub fn allows(&self) -> bool {

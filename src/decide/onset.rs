@@ -21,6 +21,8 @@ pub const MIN_BEFORE: usize = 2;
 pub const MIN_STD_ERRORS: f64 = 4.0;
 /// Smallest absolute shift in failure rate (2 percentage points).
 pub const MIN_SHIFT: f64 = 0.02;
+/// A standard error below this is rounding, not noise.
+pub const NOISELESS: f64 = 1e-9;
 /// The smallest margin above the baseline mean that still counts as "back to baseline"
 /// (half a percentage point), for very quiet baselines.
 pub const BASELINE_MARGIN: f64 = 0.005;
@@ -50,7 +52,7 @@ impl ChangePoint {
 
     /// The shift in standard errors (infinite when the series is noiseless).
     pub fn sigmas(&self) -> f64 {
-        if self.std_err > 0.0 {
+        if self.std_err > NOISELESS {
             self.shift() / self.std_err
         } else {
             f64::INFINITY
@@ -59,10 +61,10 @@ impl ChangePoint {
 
     /// Plain words with the numbers.
     pub fn words(&self) -> String {
-        let sigmas = if self.sigmas().is_finite() {
-            format!("{:.0} standard errors", self.sigmas())
-        } else {
-            "a noiseless series".to_owned()
+        let sigmas = match self.sigmas() {
+            s if !s.is_finite() => "a noiseless series".to_owned(),
+            s if s > 1000.0 => "over 1000 standard errors".to_owned(),
+            s => format!("{s:.0} standard errors"),
         };
         format!(
             "failure rate {} from {}, was {} ({} min before, {} after; shift {:.1} points, {sigmas})",

@@ -43,10 +43,10 @@ impl Override {
         if reason.is_empty() {
             return Err(OverrideError::EmptyReason);
         }
-        if let OverrideTarget::Node { node, .. } = target {
-            if !OVERRIDABLE.contains(&node) {
-                return Err(OverrideError::NotADecision(node));
-            }
+        if let OverrideTarget::Node { node, .. } = target
+            && !OVERRIDABLE.contains(&node)
+        {
+            return Err(OverrideError::NotADecision(node));
         }
         Ok(Self {
             target,
@@ -70,11 +70,11 @@ impl Override {
     }
 }
 
-fn latest<'a>(
-    overrides: &'a [Override],
+fn latest(
+    overrides: &[Override],
     now: DateTime<Utc>,
     want: impl Fn(&OverrideTarget) -> bool,
-) -> Option<&'a Override> {
+) -> Option<&Override> {
     overrides
         .iter()
         .filter(|o| o.is_valid(now) && want(&o.target))

@@ -60,6 +60,76 @@ fn pairs_of<'a>(
     out
 }
 
+fn alias_reach<'a>(target: &str, snap: &'a Snapshot, estate: &Estate) -> Reach<'a> {
+    let Some(alias) = estate.geo_dr_aliases.iter().find(|a| a.name == target) else {
+        return Reach {
+            unresolved: Some(format!("alias {target} is not in the estate")),
+            ..Reach::default()
+        };
+    };
+    let towards = vec![alias.secondary_region.clone()];
+    let consumers = estate
+        .queues
+        .iter()
+        .filter(|q| q.account == alias.primary_namespace)
+        .map(|q| q.app.clone());
+    Reach {
+        source: Some(alias.primary_region.clone()),
+        pairs: pairs_of(snap, consumers, &towards),
+        towards,
+        ..Reach::default()
+    }
+}
+
+fn storage_reach<'a>(target: &str, snap: &'a Snapshot, estate: &Estate) -> Reach<'a> {
+    let Some(acct) = estate.storage_accounts.iter().find(|s| s.name == target) else {
+        return Reach {
+            unresolved: Some(format!("storage account {target} is not in the estate")),
+            ..Reach::default()
+        };
+    };
+    let towards = other_regions(estate, &acct.region);
+    let users = estate
+        .apps
+        .iter()
+        .filter(|a| a.region == acct.region)
+        .filter(|a| {
+            a.task_hub_storage.as_deref() == Some(target)
+                || estate
+                    .queues
+                    .iter()
+                    .any(|q| q.app == a.name && q.kind == QueueKind::Storage && q.account == target)
+        })
+        .map(|a| a.name.clone());
+    Reach {
+        source: Some(acct.region.clone()),
+        pairs: pairs_of(snap, users, &towards),
+        towards,
+        ..Reach::default()
+    }
+}
+
+fn timers_reach<'a>(target: &str, snap: &'a Snapshot) -> Reach<'a> {
+    let Some(a) = app_state(snap, target) else {
+        return Reach {
+            unresolved: Some(format!("app {target} is not in the estate")),
+            ..Reach::default()
+        };
+    };
+    let others: Vec<&AppState> = snap
+        .apps
+        .iter()
+        .filter(|o| o.service == a.service && o.name != a.name)
+        .collect();
+    Reach {
+        source: others.first().map(|o| o.region.clone()),
+        towards: vec![a.region.clone()],
+        apps: vec![a],
+        pairs: others.into_iter().map(|o| (o, a)).collect(),
+        unresolved: None,
+    }
+}
+
 /// Resolves an action against the estate and the snapshot.
 pub fn reach<'a>(action: &ProposedAction, snap: &'a Snapshot, estate: &Estate) -> Reach<'a> {
     let target = action.target.as_str();
@@ -118,63 +188,9 @@ pub fn reach<'a>(action: &ProposedAction, snap: &'a Snapshot, estate: &Estate) -
                 .find(|o| o.name == target);
             o.map_or_else(|| unresolved("origin"), |o| from_app(&o.app))
         }
-        ActionKind::AliasFailover => {
-            let Some(alias) = estate.geo_dr_aliases.iter().find(|a| a.name == target) else {
-                return unresolved("alias");
-            };
-            let towards = vec![alias.secondary_region.clone()];
-            let consumers = estate
-                .queues
-                .iter()
-                .filter(|q| q.account == alias.primary_namespace)
-                .map(|q| q.app.clone());
-            Reach {
-                source: Some(alias.primary_region.clone()),
-                pairs: pairs_of(snap, consumers, &towards),
-                towards,
-                ..Reach::default()
-            }
-        }
-        ActionKind::StorageFailover => {
-            let Some(acct) = estate.storage_accounts.iter().find(|s| s.name == target) else {
-                return unresolved("storage account");
-            };
-            let towards = other_regions(estate, &acct.region);
-            let users = estate
-                .apps
-                .iter()
-                .filter(|a| a.region == acct.region)
-                .filter(|a| {
-                    a.task_hub_storage.as_deref() == Some(target)
-                        || estate.queues.iter().any(|q| {
-                            q.app == a.name && q.kind == QueueKind::Storage && q.account == target
-                        })
-                })
-                .map(|a| a.name.clone());
-            Reach {
-                source: Some(acct.region.clone()),
-                pairs: pairs_of(snap, users, &towards),
-                towards,
-                ..Reach::default()
-            }
-        }
-        ActionKind::Timers => {
-            let Some(a) = app_state(snap, target) else {
-                return unresolved("app");
-            };
-            let others: Vec<&AppState> = snap
-                .apps
-                .iter()
-                .filter(|o| o.service == a.service && o.name != a.name)
-                .collect();
-            Reach {
-                source: others.first().map(|o| o.region.clone()),
-                towards: vec![a.region.clone()],
-                apps: vec![a],
-                pairs: others.into_iter().map(|o| (o, a)).collect(),
-                unresolved: None,
-            }
-        }
+        ActionKind::AliasFailover => alias_reach(target, snap, estate),
+        ActionKind::StorageFailover => storage_reach(target, snap, estate),
+        ActionKind::Timers => timers_reach(target, snap),
         ActionKind::Swap
         | ActionKind::SwapBack
         | ActionKind::Redeploy

@@ -3,6 +3,8 @@
 //! (settings and keys by name and digest, the by-design regional differences set apart), and are
 //! its timer functions disabled and ready to be enabled. Pure; only names reach the words.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Estate;
@@ -118,7 +120,7 @@ fn in_sync(pairs: &[(&AppState, &AppState)], keys: bool, now: DateTime<Utc>) -> 
     t.check(name, |p| {
         let mut d = format!("{} of {} in sync by digest", p.len(), pairs.len());
         if !by_design.is_empty() {
-            d.push_str(&format!(" (differ by design: {})", by_design.join(", ")));
+            let _ = write!(d, " (differ by design: {})", by_design.join(", "));
         }
         d
     })

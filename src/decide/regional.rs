@@ -85,6 +85,40 @@ fn region_of<'a>(snap: &'a Snapshot, app: &str) -> Option<&'a str> {
         .map(|a| a.region.as_str())
 }
 
+/// Words for the routes of one profile moving away from `region`, and whether one of them
+/// serves an affected app; `None` when none of its routes is in the region.
+fn route_words(
+    head: &str,
+    verb: &str,
+    routes: &[(&str, &str)],
+    region: &str,
+    snap: &Snapshot,
+    hit: &dyn Fn(&str) -> bool,
+) -> Option<(String, bool)> {
+    let (going, staying): (Vec<_>, Vec<_>) = routes
+        .iter()
+        .partition(|(_, app)| region_of(snap, app) == Some(region));
+    if going.is_empty() {
+        return None;
+    }
+    let words = |list: &[&(&str, &str)]| -> String {
+        let named: Vec<String> = list.iter().map(|(n, a)| format!("{n} ({a})")).collect();
+        if named.is_empty() {
+            "nothing".to_owned()
+        } else {
+            named.join(", ")
+        }
+    };
+    Some((
+        format!(
+            "{head}: disable {}; {} {verb}",
+            words(&going),
+            words(&staying)
+        ),
+        going.iter().any(|(_, a)| hit(a)),
+    ))
+}
+
 /// What a failover away from `region` moves, in words; routes serving an affected app first.
 pub fn failover_routes(
     region: &str,
@@ -95,68 +129,42 @@ pub fn failover_routes(
     let hit = |app: &str| affected.iter().any(|a| a.name == app);
     let mut first = Vec::new();
     let mut rest = Vec::new();
+    let mut place = |words: Option<(String, bool)>| match words {
+        Some((w, true)) => first.push(w),
+        Some((w, false)) => rest.push(w),
+        None => {}
+    };
     if let Some(tm) = &estate.traffic_manager {
-        let (going, staying): (Vec<_>, Vec<_>) = tm
+        let routes: Vec<(&str, &str)> = tm
             .endpoints
             .iter()
-            .partition(|e| region_of(snap, &e.app) == Some(region));
-        if !going.is_empty() {
-            let names: Vec<String> = going
-                .iter()
-                .map(|e| format!("{} ({})", e.name, e.app))
-                .collect();
-            let to: Vec<String> = staying
-                .iter()
-                .map(|e| format!("{} ({})", e.name, e.app))
-                .collect();
-            let words = format!(
-                "Traffic Manager {}: disable {}; {} takes the traffic",
-                tm.profile,
-                names.join(", "),
-                if to.is_empty() {
-                    "nothing".to_owned()
-                } else {
-                    to.join(", ")
-                }
-            );
-            if going.iter().any(|e| hit(&e.app)) {
-                first.push(words)
-            } else {
-                rest.push(words)
-            }
-        }
+            .map(|e| (e.name.as_str(), e.app.as_str()))
+            .collect();
+        let head = format!("Traffic Manager {}", tm.profile);
+        place(route_words(
+            &head,
+            "takes the traffic",
+            &routes,
+            region,
+            snap,
+            &hit,
+        ));
     }
     if let Some(fd) = &estate.front_door {
-        let (going, staying): (Vec<_>, Vec<_>) = fd
+        let routes: Vec<(&str, &str)> = fd
             .origins
             .iter()
-            .partition(|o| region_of(snap, &o.app) == Some(region));
-        if !going.is_empty() {
-            let names: Vec<String> = going
-                .iter()
-                .map(|o| format!("{} ({})", o.name, o.app))
-                .collect();
-            let to: Vec<String> = staying
-                .iter()
-                .map(|o| format!("{} ({})", o.name, o.app))
-                .collect();
-            let words = format!(
-                "Front Door {}/{}: disable {}; {} keeps serving",
-                fd.profile,
-                fd.origin_group,
-                names.join(", "),
-                if to.is_empty() {
-                    "nothing".to_owned()
-                } else {
-                    to.join(", ")
-                }
-            );
-            if going.iter().any(|o| hit(&o.app)) {
-                first.push(words)
-            } else {
-                rest.push(words)
-            }
-        }
+            .map(|o| (o.name.as_str(), o.app.as_str()))
+            .collect();
+        let head = format!("Front Door {}/{}", fd.profile, fd.origin_group);
+        place(route_words(
+            &head,
+            "keeps serving",
+            &routes,
+            region,
+            snap,
+            &hit,
+        ));
     }
     for a in estate
         .geo_dr_aliases
@@ -172,9 +180,9 @@ pub fn failover_routes(
             .iter()
             .any(|q| q.account == a.primary_namespace && hit(&q.app));
         if consumers {
-            first.push(words)
+            first.push(words);
         } else {
-            rest.push(words)
+            rest.push(words);
         }
     }
     for app in estate

@@ -110,15 +110,15 @@ fn last_enabled_route(
     now: DateTime<Utc>,
 ) -> Result<String, String> {
     let mut sets: Vec<RouteSet<'_>> = Vec::new();
-    if let Some((p, o)) = &snap.routes.traffic_manager {
-        if action.kind != ActionKind::FdDisable {
-            sets.push((p.as_str(), "endpoint", o));
-        }
+    if let Some((p, o)) = &snap.routes.traffic_manager
+        && action.kind != ActionKind::FdDisable
+    {
+        sets.push((p.as_str(), "endpoint", o));
     }
-    if let Some((p, o)) = &snap.routes.front_door {
-        if action.kind != ActionKind::TmDisable {
-            sets.push((p.as_str(), "origin", o));
-        }
+    if let Some((p, o)) = &snap.routes.front_door
+        && action.kind != ActionKind::TmDisable
+    {
+        sets.push((p.as_str(), "origin", o));
     }
     let mut ok = Vec::new();
     for set in sets {
@@ -358,8 +358,8 @@ mod tests {
     fn one_action_in_flight_per_target() {
         let (snap, _) = testkit::calm();
         let mut cx = DecideContext::default();
-        let swap = act(ActionKind::Swap, "func-orders-prod-krc");
-        assert!(check(&swap, &snap, &cx, SafetyRule::OneInFlight).allowed);
+        let swap_action = act(ActionKind::Swap, "func-orders-prod-krc");
+        assert!(check(&swap_action, &snap, &cx, SafetyRule::OneInFlight).allowed);
         cx.actions.push(ActionRecord {
             action: act(ActionKind::Restart, "func-orders-prod-krc"),
             strategy: None,
@@ -367,7 +367,7 @@ mod tests {
             finished: None,
             succeeded: None,
         });
-        let c = check(&swap, &snap, &cx, SafetyRule::OneInFlight);
+        let c = check(&swap_action, &snap, &cx, SafetyRule::OneInFlight);
         assert!(!c.allowed);
         assert!(
             c.reason
@@ -381,7 +381,7 @@ mod tests {
     fn no_swap_while_a_deployment_runs_or_when_that_cannot_be_known() {
         let (mut snap, _) = testkit::calm();
         let cx = DecideContext::default();
-        let swap = act(ActionKind::Swap, "func-orders-prod-krc");
+        let swap_action = act(ActionKind::Swap, "func-orders-prod-krc");
         let app = testkit::app(&mut snap, "func-orders-prod-krc");
         app.deployments.value.as_mut().expect("records").insert(
             0,
@@ -398,7 +398,7 @@ mod tests {
                 active: false,
             },
         );
-        let c = check(&swap, &snap, &cx, SafetyRule::SwapDuringDeployment);
+        let c = check(&swap_action, &snap, &cx, SafetyRule::SwapDuringDeployment);
         assert!(!c.allowed);
         assert!(
             c.reason
@@ -408,7 +408,7 @@ mod tests {
         );
         let app = testkit::app(&mut snap, "func-orders-prod-krc");
         app.deployments.at = Some(testkit::at(-40));
-        let c = check(&swap, &snap, &cx, SafetyRule::SwapDuringDeployment);
+        let c = check(&swap_action, &snap, &cx, SafetyRule::SwapDuringDeployment);
         assert!(
             c.reason.contains("cannot confirm: Kudu deployments: stale"),
             "{}",

@@ -250,15 +250,15 @@ pub fn region_view(
             .ok()
             .and_then(|f| f.primary_status.clone())
             .filter(|w| !w.eq_ignore_ascii_case("available"));
-        if let Some(word) = down {
-            if !v.deps.iter().any(|x| x.name == s.name) {
-                v.deps.push(Dependency {
-                    kind: DepKind::Storage,
-                    name: s.name.clone(),
-                    alias: None,
-                    seen: format!("primary {word}"),
-                });
-            }
+        if let Some(word) = down
+            && !v.deps.iter().any(|x| x.name == s.name)
+        {
+            v.deps.push(Dependency {
+                kind: DepKind::Storage,
+                name: s.name.clone(),
+                alias: None,
+                seen: format!("primary {word}"),
+            });
         }
     }
     v
@@ -290,7 +290,7 @@ pub fn affected<'a>(
     let named = |a: &AppState| {
         cx.incident
             .as_ref()
-            .is_some_and(|i| i.apps.iter().any(|n| *n == a.name))
+            .is_some_and(|i| i.apps.contains(&a.name))
     };
     snap.apps
         .iter()

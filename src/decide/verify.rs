@@ -186,9 +186,9 @@ fn rates_and_latency(
             after.len()
         );
         if now_rate <= ceiling {
-            rate.pass.push(words)
+            rate.pass.push(words);
         } else {
-            rate.fail.push(words)
+            rate.fail.push(words);
         }
         let avg = mean(after.iter().filter_map(|p| p.avg_ms));
         let max = after.iter().filter_map(|p| p.max_ms).reduce(f64::max);
@@ -201,9 +201,9 @@ fn rates_and_latency(
                     max.map_or_else(|| "?".to_owned(), |m| format!("{m:.0} ms"))
                 );
                 if avg <= limit {
-                    lat.pass.push(w)
+                    lat.pass.push(w);
                 } else {
-                    lat.fail.push(w)
+                    lat.fail.push(w);
                 }
             }
             (None, _) => lat
