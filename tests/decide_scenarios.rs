@@ -7,9 +7,11 @@ mod decide_support;
 
 use std::path::{Path, PathBuf};
 
+use decide_support::spec::Expect;
 use decide_support::{Scenario, build, time, word};
 use warroom::decide::{
-    ActionKind, Answer, Decision, GateId, GateStatus, NodeId, SafetyRule, Strategy, evaluate,
+    ActionKind, Answer, Decision, GateId, GateStatus, NodeId, SafetyCheck, SafetyRule, Strategy,
+    evaluate,
 };
 
 fn files() -> Vec<PathBuf> {
@@ -23,194 +25,209 @@ fn files() -> Vec<PathBuf> {
     out
 }
 
-fn all_text(d: &Decision) -> String {
-    serde_json::to_string(d).expect("a decision serialises")
+/// Collects the expectations that failed.
+#[derive(Default)]
+struct Failures(Vec<String>);
+
+impl Failures {
+    fn want(&mut self, ok: bool, what: impl FnOnce() -> String) {
+        if !ok {
+            self.0.push(what());
+        }
+    }
 }
 
-/// Checks one scenario; returns the expectations that failed.
-fn check(sc: &Scenario, d: &Decision) -> Vec<String> {
-    let e = &sc.expect;
-    let mut bad = Vec::new();
-    let mut want = |ok: bool, what: String| {
-        if !ok {
-            bad.push(what);
-        }
-    };
+fn nodes(e: &Expect, dec: &Decision, f: &mut Failures) {
     for (node, answer) in &e.nodes {
         let n: NodeId = word(node);
         let a: Answer = word(answer);
-        let got = d.answer(n);
-        want(
-            got.answer == a,
+        let got = dec.answer(n);
+        f.want(got.answer == a, || {
             format!(
                 "node {node}: want {a:?}, got {:?} ({:?})",
                 got.answer, got.evidence
-            ),
-        );
+            )
+        });
     }
     for (node, subs) in &e.evidence {
-        let got = d.answer(word(node));
-        let texts: Vec<&str> = got.evidence.iter().map(|e| e.text.as_str()).collect();
+        let got = dec.answer(word(node));
+        let texts: Vec<&str> = got.evidence.iter().map(|x| x.text.as_str()).collect();
         for s in subs {
-            want(
-                texts.iter().any(|t| t.contains(s.as_str())),
-                format!("node {node}: no evidence containing {s:?} in {texts:#?}"),
-            );
+            f.want(texts.iter().any(|t| t.contains(s.as_str())), || {
+                format!("node {node}: no evidence containing {s:?} in {texts:#?}")
+            });
         }
     }
     for node in &e.overridden_nodes {
-        want(
-            d.answer(word(node)).overridden.is_some(),
-            format!("node {node}: not marked overridden"),
-        );
+        f.want(dec.answer(word(node)).overridden.is_some(), || {
+            format!("node {node}: not marked overridden")
+        });
     }
     if let Some(path) = &e.path {
         let p: Vec<NodeId> = path.iter().map(|n| word(n)).collect();
-        want(d.path == p, format!("path: want {p:?}, got {:?}", d.path));
+        f.want(dec.path == p, || {
+            format!("path: want {p:?}, got {:?}", dec.path)
+        });
     }
-    match (&e.recommendation, &d.recommendation) {
-        (Some(r), Some(got)) => {
-            let s: Strategy = word(&r.strategy);
-            let k = ActionKind::parse(&r.kind).unwrap_or_else(|| panic!("kind {}", r.kind));
-            want(
-                got.strategy == s && got.action.kind == k && got.action.target == r.target,
+}
+
+fn recommendation(e: &Expect, dec: &Decision, f: &mut Failures) {
+    match (&e.recommendation, &dec.recommendation) {
+        (Some(want), Some(got)) => {
+            let strategy: Strategy = word(&want.strategy);
+            let kind =
+                ActionKind::parse(&want.kind).unwrap_or_else(|| panic!("kind {}", want.kind));
+            let same = got.strategy == strategy
+                && got.action.kind == kind
+                && got.action.target == want.target;
+            f.want(same, || {
                 format!(
-                    "recommendation: want {s:?} {} {}, got {:?} {} {}",
-                    r.kind,
-                    r.target,
+                    "recommendation: want {strategy:?} {} {}, got {:?} {} {}",
+                    want.kind,
+                    want.target,
                     got.strategy,
                     got.action.kind.name(),
                     got.action.target
-                ),
-            );
+                )
+            });
         }
-        (Some(r), None) => want(
-            false,
-            format!("recommendation: want {r:?}, got none ({})", d.summary),
-        ),
+        (Some(want), None) => f.want(false, || {
+            format!("recommendation: want {want:?}, got none ({})", dec.summary)
+        }),
         (None, got) if e.no_recommendation => {
-            want(
-                got.is_none(),
-                format!("recommendation: want none, got {got:?}"),
-            );
+            f.want(got.is_none(), || {
+                format!("recommendation: want none, got {got:?}")
+            });
         }
         (None, _) => {}
     }
-    let reasons: Vec<&str> = d
+    let reasons: Vec<&str> = dec
         .recommendation
         .iter()
         .flat_map(|r| r.reasons.iter().map(String::as_str))
         .collect();
     for s in &e.reasons {
-        want(
-            reasons.iter().any(|r| r.contains(s.as_str())),
-            format!("no reason containing {s:?} in {reasons:#?}"),
-        );
+        f.want(reasons.iter().any(|r| r.contains(s.as_str())), || {
+            format!("no reason containing {s:?} in {reasons:#?}")
+        });
     }
     if let Some(s) = &e.first_reason {
-        want(
+        f.want(
             reasons.first().is_some_and(|r| r.contains(s.as_str())),
-            format!("first reason does not contain {s:?}: {reasons:#?}"),
+            || format!("first reason does not contain {s:?}: {reasons:#?}"),
         );
     }
-    for (gate, status) in &e.gates {
-        let g: GateId = word(gate);
+}
+
+fn gates(e: &Expect, dec: &Decision, f: &mut Failures) {
+    let gate = |g: &str| {
+        let id: GateId = word(g);
+        dec.gates.iter().find(|x| x.gate == id)
+    };
+    for (g, status) in &e.gates {
         let st: GateStatus = word(status);
-        let got = d.gates.iter().find(|x| x.gate == g);
-        want(
-            got.is_some_and(|x| x.status == st),
-            format!("gate {gate}: want {st:?}, got {got:#?}"),
-        );
+        let got = gate(g);
+        f.want(got.is_some_and(|x| x.status == st), || {
+            format!("gate {g}: want {st:?}, got {got:#?}")
+        });
     }
-    for gate in &e.gate_overridden {
-        let g: GateId = word(gate);
-        let got = d.gates.iter().find(|x| x.gate == g);
-        want(
+    for g in &e.gate_overridden {
+        let got = gate(g);
+        f.want(
             got.is_some_and(|x| x.overridden.is_some() && x.allows()),
-            format!("gate {gate}: want overridden, got {got:#?}"),
+            || format!("gate {g}: want overridden, got {got:#?}"),
         );
     }
-    let details: Vec<&str> = d
+    let details: Vec<&str> = dec
         .gates
         .iter()
         .flat_map(|g| g.checks.iter().map(|c| c.detail.as_str()))
         .collect();
     for s in &e.gate_details {
-        want(
-            details.iter().any(|x| x.contains(s.as_str())),
-            format!("no gate check detail containing {s:?} in {details:#?}"),
-        );
+        f.want(details.iter().any(|x| x.contains(s.as_str())), || {
+            format!("no gate check detail containing {s:?} in {details:#?}")
+        });
     }
-    let rule = |r: &str| -> Option<&warroom::decide::SafetyCheck> {
+}
+
+fn safety(e: &Expect, dec: &Decision, f: &mut Failures) {
+    let rule = |r: &str| -> Option<&SafetyCheck> {
         let r: SafetyRule = word(r);
-        d.safety.iter().find(|c| c.rule == r)
+        dec.safety.iter().find(|c| c.rule == r)
     };
     for r in &e.safety_refused {
         let c = rule(r);
-        want(
-            c.is_some_and(|c| !c.allows()),
-            format!("safety {r}: want refused, got {c:#?}"),
-        );
+        f.want(c.is_some_and(|c| !c.allows()), || {
+            format!("safety {r}: want refused, got {c:#?}")
+        });
     }
     for r in &e.safety_allowed {
         let c = rule(r);
-        want(
-            c.is_some_and(|c| c.allowed),
-            format!("safety {r}: want allowed, got {c:#?}"),
-        );
+        f.want(c.is_some_and(|c| c.allowed), || {
+            format!("safety {r}: want allowed, got {c:#?}")
+        });
     }
     for r in &e.safety_overridden {
         let c = rule(r);
-        want(
+        f.want(
             c.is_some_and(|c| !c.allowed && c.overridden.is_some() && c.allows()),
-            format!("safety {r}: want refused and overridden, got {c:#?}"),
+            || format!("safety {r}: want refused and overridden, got {c:#?}"),
         );
     }
-    let safety: Vec<&str> = d.safety.iter().map(|c| c.reason.as_str()).collect();
+    let reasons: Vec<&str> = dec.safety.iter().map(|c| c.reason.as_str()).collect();
     for s in &e.safety_reasons {
-        want(
-            safety.iter().any(|x| x.contains(s.as_str())),
-            format!("no safety reason containing {s:?} in {safety:#?}"),
-        );
+        f.want(reasons.iter().any(|x| x.contains(s.as_str())), || {
+            format!("no safety reason containing {s:?} in {reasons:#?}")
+        });
     }
+}
+
+fn the_rest(e: &Expect, dec: &Decision, f: &mut Failures) {
     if let Some(o) = &e.onset {
-        want(
-            d.onset == Some(time(o)),
-            format!("onset: want {o}, got {:?}", d.onset),
-        );
+        f.want(dec.onset == Some(time(o)), || {
+            format!("onset: want {o}, got {:?}", dec.onset)
+        });
     }
     if let Some(a) = &e.affected_apps {
-        want(
-            &d.affected_apps == a,
-            format!("affected apps: want {a:?}, got {:?}", d.affected_apps),
-        );
+        f.want(&dec.affected_apps == a, || {
+            format!("affected apps: want {a:?}, got {:?}", dec.affected_apps)
+        });
     }
     if let Some(r) = &e.affected_regions {
-        want(
-            &d.affected_regions == r,
-            format!("affected regions: want {r:?}, got {:?}", d.affected_regions),
-        );
+        f.want(&dec.affected_regions == r, || {
+            format!(
+                "affected regions: want {r:?}, got {:?}",
+                dec.affected_regions
+            )
+        });
     }
     for s in &e.summary {
-        want(
-            d.summary.contains(s.as_str()),
-            format!("summary {:?} lacks {s:?}", d.summary),
-        );
+        f.want(dec.summary.contains(s.as_str()), || {
+            format!("summary {:?} lacks {s:?}", dec.summary)
+        });
     }
-    let text = all_text(d);
+    let text = serde_json::to_string(dec).expect("a decision serialises");
     for s in &e.not_anywhere {
-        want(
-            !text.contains(s.as_str()),
-            format!("{s:?} appears in the decision"),
-        );
+        f.want(!text.contains(s.as_str()), || {
+            format!("{s:?} appears in the decision")
+        });
     }
     if let Some(c) = e.cleared {
-        want(
-            d.cleared() == c,
-            format!("cleared: want {c}, got {}", d.cleared()),
-        );
+        f.want(dec.cleared() == c, || {
+            format!("cleared: want {c}, got {}", dec.cleared())
+        });
     }
-    bad
+}
+
+/// Checks one scenario; returns the expectations that failed.
+fn check(sc: &Scenario, dec: &Decision) -> Vec<String> {
+    let mut f = Failures::default();
+    nodes(&sc.expect, dec, &mut f);
+    recommendation(&sc.expect, dec, &mut f);
+    gates(&sc.expect, dec, &mut f);
+    safety(&sc.expect, dec, &mut f);
+    the_rest(&sc.expect, dec, &mut f);
+    f.0
 }
 
 #[test]
