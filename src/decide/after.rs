@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 use crate::config::Estate;
 use crate::model::Snapshot;
 
-use super::eval::{Found, Walk};
 use super::evidence::{age, clock, ev};
 use super::flowchart::strategy_node;
 use super::recommend::{next_strategy, recommend};
 use super::verify::{subjects, verify};
+use super::walk::{Found, Walk};
 use super::{ActionRecord, Answer, DecideContext, GateStatus, NodeId, Recommendation, Strategy};
 
 /// Recommends `s` or follows up on the actions taken; returns the recommendation and a summary.

@@ -13,7 +13,7 @@ use crate::model::{AppState, Health, MetricPoint, Snapshot};
 
 use super::evidence::{Change, changes, clock, ev, fresh, hhmm, last_known_good};
 use super::onset::change_point;
-use super::scope::failing_checks;
+use super::scope::app_dependencies;
 use super::{Answer, DecideContext, Evidence};
 
 /// How long before the onset a change still counts as its likely cause.
@@ -229,6 +229,7 @@ pub fn deploy_related(
 /// version, deployed at `released_at`); also returns the last known good version, when the
 /// history shows it.
 pub fn slots_healthy(
+    snap: &Snapshot,
     estate: &Estate,
     app: &AppState,
     release: Option<&str>,
@@ -302,23 +303,39 @@ pub fn slots_healthy(
     if answer != Answer::Yes {
         return (Finding { answer, evidence }, lkg);
     }
-    let prod = app.production().map(|s| fresh(&s.health, now));
-    let answer = match prod {
+    let answer = dependencies_healthy(snap, estate, app, now, &mut evidence);
+    (Finding { answer, evidence }, lkg)
+}
+
+/// The "healthy dependencies" half of the question, evidence appended.
+fn dependencies_healthy(
+    snap: &Snapshot,
+    estate: &Estate,
+    app: &AppState,
+    now: DateTime<Utc>,
+    evidence: &mut Vec<Evidence>,
+) -> Answer {
+    match app.production().map(|s| fresh(&s.health, now)) {
         Some(Ok(_)) => {
-            let deps = failing_checks(estate, app, now);
+            let deps = app_dependencies(snap, estate, app, now);
             if deps.is_empty() {
                 evidence.push(ev(
-                    format!("{} dependencies healthy (health checks)", app.name),
+                    format!(
+                        "{} dependencies healthy (health checks, storage state)",
+                        app.name
+                    ),
                     Some(now),
                     "GET /api/health",
                 ));
                 Answer::Yes
             } else {
                 let d: Vec<String> = deps.iter().map(super::scope::Dependency::words).collect();
-                no(
+                evidence.push(ev(
                     format!("dependencies failing: {}", d.join("; ")),
-                    &mut evidence,
-                )
+                    Some(now),
+                    "GET /api/health",
+                ));
+                Answer::No
             }
         }
         Some(Err(e)) => {
@@ -329,10 +346,13 @@ pub fn slots_healthy(
             ));
             Answer::Unknown
         }
-        None => no(
-            format!("{} has no production slot", app.name),
-            &mut evidence,
-        ),
-    };
-    (Finding { answer, evidence }, lkg)
+        None => {
+            evidence.push(ev(
+                format!("{} has no production slot", app.name),
+                None,
+                "GET /api/health",
+            ));
+            Answer::No
+        }
+    }
 }

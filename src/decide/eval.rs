@@ -10,15 +10,15 @@ use serde::Serialize;
 use crate::config::Estate;
 use crate::model::{AppState, Snapshot};
 
-use super::deploy::{Cause, Finding, deploy_related, onset_of, slots_healthy};
+use super::deploy::{Finding, deploy_related, onset_of, slots_healthy};
 use super::evidence::{clock, ev, fresh};
-use super::flowchart::{NODES, flow_node, next};
-use super::recommend::Basis;
+use super::flowchart::{flow_node, next};
 use super::regional::regional;
-use super::scope::{RegionView, affected, region_view};
+use super::scope::{affected, region_view};
+use super::walk::{Found, Walk};
 use super::{
-    Answer, DecideContext, Evidence, GateResult, NodeAnswer, NodeId, Recommendation, SafetyCheck,
-    Strategy, after, gates_for, overrides, safety_for,
+    Answer, DecideContext, GateResult, NodeAnswer, NodeId, Recommendation, SafetyCheck, Strategy,
+    after, gates_for, safety_for,
 };
 
 /// The engine's answer for one snapshot.
@@ -58,108 +58,6 @@ impl Decision {
         self.recommendation.is_some()
             && self.gates.iter().all(GateResult::allows)
             && self.safety.iter().all(SafetyCheck::allows)
-    }
-}
-
-/// The answers as the walk fills them in.
-pub(super) struct Walk {
-    pub answers: Vec<NodeAnswer>,
-    pub path: Vec<NodeId>,
-}
-
-impl Walk {
-    fn new() -> Self {
-        Self {
-            answers: NODES
-                .iter()
-                .map(|n| NodeAnswer {
-                    node: n.id,
-                    answer: Answer::Pending,
-                    evidence: Vec::new(),
-                    overridden: None,
-                })
-                .collect(),
-            path: Vec::new(),
-        }
-    }
-
-    fn slot(&mut self, node: NodeId) -> &mut NodeAnswer {
-        self.answers
-            .iter_mut()
-            .find(|a| a.node == node)
-            .expect("every node has an answer")
-    }
-
-    /// Answers a node and adds it to the path.
-    pub fn set(&mut self, node: NodeId, answer: Answer, evidence: Vec<Evidence>) {
-        let s = self.slot(node);
-        s.answer = answer;
-        s.evidence = evidence;
-        if !self.path.contains(&node) {
-            self.path.push(node);
-        }
-    }
-
-    /// Adds evidence to a node without walking it.
-    pub fn note(&mut self, node: NodeId, e: Evidence) {
-        self.slot(node).evidence.push(e);
-    }
-
-    /// Answers a decision from a finding, unless the commander overrode it; returns the answer.
-    pub fn decide(
-        &mut self,
-        node: NodeId,
-        f: Finding,
-        cx: &DecideContext,
-        now: DateTime<Utc>,
-    ) -> Answer {
-        let over = overrides::node_override(&cx.overrides, node, now);
-        let answer = match over {
-            Some((_, yes)) => {
-                if yes {
-                    Answer::Yes
-                } else {
-                    Answer::No
-                }
-            }
-            None => f.answer,
-        };
-        let mut evidence = f.evidence;
-        if let Some((o, _)) = over {
-            evidence.insert(
-                0,
-                ev(
-                    format!("{} (evidence said {:?})", o.words(), f.answer),
-                    Some(o.at),
-                    "override",
-                ),
-            );
-        }
-        self.set(node, answer, evidence);
-        self.slot(node).overridden = over.map(|(o, _)| o.clone());
-        answer
-    }
-}
-
-/// What the walk found on its way.
-pub(super) struct Found<'a> {
-    pub affected: Vec<&'a AppState>,
-    pub app: &'a AppState,
-    pub bad: Option<RegionView>,
-    pub cause: Option<Cause>,
-    pub last_good: Option<String>,
-    pub why: Vec<String>,
-}
-
-impl Found<'_> {
-    pub fn basis(&self) -> Basis<'_> {
-        Basis {
-            app: self.app,
-            bad: self.bad.as_ref(),
-            affected: &self.affected,
-            last_good: self.last_good.clone(),
-            why: self.why.clone(),
-        }
     }
 }
 
@@ -240,8 +138,14 @@ fn decide<'a>(
                     .and_then(|c| c.release().map(str::to_owned))
                     .or(running);
                 let released_at = found.cause.as_ref().map_or(now, |c| c.change.at);
-                let (f, lkg) =
-                    slots_healthy(estate, found.app, release.as_deref(), released_at, now);
+                let (f, lkg) = slots_healthy(
+                    snap,
+                    estate,
+                    found.app,
+                    release.as_deref(),
+                    released_at,
+                    now,
+                );
                 found.last_good = lkg;
                 swapped(cx, &found.app.name).unwrap_or(f)
             }
@@ -323,8 +227,21 @@ fn scope(
     w.set(NodeId::Scope, Answer::Done, evidence);
 }
 
-fn watching(snap: &Snapshot, now: DateTime<Utc>) -> Decision {
+fn watching(snap: &Snapshot, cx: &DecideContext, now: DateTime<Utc>) -> Decision {
     let mut w = Walk::new();
+    if let Some(i) = &cx.incident {
+        let summary = format!(
+            "incident declared at {} for {}, none of them in the data",
+            clock(i.detected_at),
+            i.apps.join(", ")
+        );
+        w.set(
+            NodeId::Detected,
+            Answer::Unknown,
+            vec![ev(summary.clone(), Some(i.detected_at), "incident")],
+        );
+        return finish_watching(w, summary);
+    }
     let unread: Vec<String> = snap
         .apps
         .iter()
@@ -352,6 +269,10 @@ fn watching(snap: &Snapshot, now: DateTime<Utc>) -> Decision {
     let mut evidence = vec![ev(summary.clone(), Some(now), "GET /api/health")];
     evidence.extend(unread.into_iter().map(|u| ev(u, None, "GET /api/health")));
     w.set(NodeId::Detected, answer, evidence);
+    finish_watching(w, summary)
+}
+
+fn finish_watching(w: Walk, summary: String) -> Decision {
     Decision {
         answers: w.answers,
         path: w.path,
@@ -374,7 +295,7 @@ pub fn evaluate(
 ) -> Decision {
     let hit = affected(snap, cx, now);
     let Some(first) = hit.first().copied() else {
-        return watching(snap, now);
+        return watching(snap, cx, now);
     };
     let regions: Vec<String> = snap
         .regions
@@ -458,5 +379,82 @@ fn blocked(summary: String, gates: &[GateResult], safety: &[SafetyCheck]) -> Str
         summary
     } else {
         format!("{summary} — blocked: {}", blocks.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decide::{ActionKind, Override, OverrideTarget, ProposedAction, testkit};
+    use crate::model::Health;
+
+    #[test]
+    fn a_calm_estate_is_watched_and_nothing_is_recommended() {
+        let (mut snap, estate) = testkit::calm();
+        let cx = DecideContext::default();
+        let d = evaluate(&snap, &estate, &cx, testkit::now());
+        assert_eq!(d.answer(NodeId::Detected).answer, Answer::Pending);
+        assert_eq!(d.path, [NodeId::Detected]);
+        assert!(d.recommendation.is_none() && !d.cleared());
+        assert_eq!(d.summary, "watching 12 apps: none failing");
+        // A stale health read: not "all healthy" any more, but not known.
+        testkit::app(&mut snap, "func-orders-prod-jpe").slots[0]
+            .health
+            .at = Some(testkit::at(-5));
+        let d = evaluate(&snap, &estate, &cx, testkit::now());
+        assert_eq!(d.answer(NodeId::Detected).answer, Answer::Unknown);
+        assert_eq!(d.summary, "watching 12 apps: health not fresh for 1");
+    }
+
+    fn two_failing_in_krc() -> (Snapshot, Estate) {
+        let (mut snap, estate) = testkit::calm();
+        testkit::set_health(&mut snap, "func-orders-prod-krc", Health::Unhealthy);
+        testkit::set_health(&mut snap, "func-catalog-prod-krc", Health::Unhealthy);
+        (snap, estate)
+    }
+
+    #[test]
+    fn an_override_of_the_regional_question_takes_the_other_edge() {
+        let (snap, estate) = two_failing_in_krc();
+        let mut cx = DecideContext::default();
+        let d = evaluate(&snap, &estate, &cx, testkit::now());
+        assert_eq!(d.answer(NodeId::Regional).answer, Answer::Yes);
+        assert_eq!(d.answer(NodeId::Failover).answer, Answer::Current);
+        cx.overrides.push(
+            Override::new(
+                OverrideTarget::Node {
+                    node: NodeId::Regional,
+                    answer: false,
+                },
+                "the catalog failure is a known, unrelated bug",
+                testkit::at(-1),
+            )
+            .expect("valid"),
+        );
+        let d = evaluate(&snap, &estate, &cx, testkit::now());
+        let regional = d.answer(NodeId::Regional);
+        assert_eq!(regional.answer, Answer::No);
+        assert!(regional.overridden.is_some());
+        assert!(regional.evidence[0].text.ends_with("(evidence said Yes)"));
+        assert_eq!(d.answer(NodeId::Failover).answer, Answer::Pending);
+        let rec = d.recommendation.expect("a recommendation");
+        assert_eq!(rec.strategy, Strategy::Rebuild);
+        assert_eq!(rec.action.target, "func-orders-prod-krc");
+    }
+
+    #[test]
+    fn the_recommended_action_already_in_flight_is_waited_for_not_recommended_again() {
+        let (snap, estate) = two_failing_in_krc();
+        let cx = DecideContext {
+            in_flight: vec![ProposedAction {
+                kind: ActionKind::Failover,
+                target: "krc".into(),
+            }],
+            ..DecideContext::default()
+        };
+        let d = evaluate(&snap, &estate, &cx, testkit::now());
+        assert_eq!(d.answer(NodeId::Failover).answer, Answer::Current);
+        assert!(d.recommendation.is_none());
+        assert_eq!(d.summary, "waiting: failover krc is in flight");
     }
 }

@@ -10,11 +10,11 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Estate;
-use crate::model::{Observed, RouteState, Snapshot};
+use crate::model::Snapshot;
 
 use super::evidence::{fresh, running_deployments};
 use super::reach::{Reach, reach};
-use super::scope::region_view;
+use super::route_rules::{last_enabled_route, unhealthy_target};
 use super::{ActionKind, DecideContext, ProposedAction, SafetyCheck, SafetyRule, overrides};
 
 /// The rules that apply to an action kind.
@@ -48,121 +48,6 @@ fn verdict(rule: SafetyRule, outcome: Result<String, String>) -> SafetyCheck {
             overridden: None,
         },
     }
-}
-
-/// Routes (profile name, kind word, routes) of one routing service.
-type RouteSet<'a> = (&'a str, &'static str, &'a Observed<Vec<RouteState>>);
-
-/// Which routes the action disables, per profile: `Ok(None)` when it disables none there.
-fn last_route(
-    action: &ProposedAction,
-    set: RouteSet<'_>,
-    r: &Reach<'_>,
-    snap: &Snapshot,
-    now: DateTime<Utc>,
-) -> Result<Option<String>, String> {
-    let (profile, word, routes) = set;
-    let in_source = |route: &RouteState| {
-        snap.apps
-            .iter()
-            .any(|a| a.name == route.app && Some(&a.region) == r.source.as_ref())
-    };
-    let disables = |route: &RouteState| match action.kind {
-        ActionKind::Failover => in_source(route),
-        _ => route.name == action.target,
-    };
-    let all = routes.get().map_or(&[][..], Vec::as_slice);
-    if !all.iter().any(&disables) {
-        return Ok(None);
-    }
-    let routes = fresh(routes, now).map_err(|e| format!("cannot confirm: {profile} {e}"))?;
-    let enabled: Vec<&RouteState> = routes.iter().filter(|x| x.enabled).collect();
-    let going: Vec<&str> = enabled
-        .iter()
-        .filter(|x| disables(x))
-        .map(|x| x.name.as_str())
-        .collect();
-    let staying = enabled.len() - going.len();
-    if going.is_empty() {
-        return Ok(Some(format!("{profile}: nothing enabled to disable")));
-    }
-    if staying == 0 {
-        return Err(format!(
-            "{} {} the only enabled {word}{} of {profile} ({} of {} enabled)",
-            going.join(", "),
-            if going.len() == 1 { "is" } else { "are" },
-            if going.len() == 1 { "" } else { "s" },
-            enabled.len(),
-            routes.len()
-        ));
-    }
-    Ok(Some(format!(
-        "{profile}: {staying} other {word}(s) stay enabled ({} of {} enabled now)",
-        enabled.len(),
-        routes.len()
-    )))
-}
-
-fn last_enabled_route(
-    action: &ProposedAction,
-    r: &Reach<'_>,
-    snap: &Snapshot,
-    now: DateTime<Utc>,
-) -> Result<String, String> {
-    let mut sets: Vec<RouteSet<'_>> = Vec::new();
-    if let Some((p, o)) = &snap.routes.traffic_manager
-        && action.kind != ActionKind::FdDisable
-    {
-        sets.push((p.as_str(), "endpoint", o));
-    }
-    if let Some((p, o)) = &snap.routes.front_door
-        && action.kind != ActionKind::TmDisable
-    {
-        sets.push((p.as_str(), "origin", o));
-    }
-    let mut ok = Vec::new();
-    for set in sets {
-        if let Some(words) = last_route(action, set, r, snap, now)? {
-            ok.push(words);
-        }
-    }
-    if ok.is_empty() {
-        Ok(format!(
-            "no endpoint or origin named {} is disabled",
-            action.target
-        ))
-    } else {
-        Ok(ok.join("; "))
-    }
-}
-
-fn unhealthy_target(
-    r: &Reach<'_>,
-    snap: &Snapshot,
-    estate: &Estate,
-    now: DateTime<Utc>,
-) -> Result<String, String> {
-    if let Some(why) = &r.unresolved {
-        return Err(why.clone());
-    }
-    if r.towards.is_empty() {
-        return Err("no region to fail over into".to_owned());
-    }
-    let mut fine = Vec::new();
-    for region in &r.towards {
-        let v = region_view(snap, estate, region, now);
-        if !v.failing.is_empty() || !v.deps.is_empty() || !v.platform.is_empty() {
-            return Err(v.words());
-        }
-        if !v.unknown.is_empty() {
-            return Err(format!(
-                "cannot confirm {region} is healthy: {}",
-                v.unknown.join("; ")
-            ));
-        }
-        fine.push(v.words());
-    }
-    Ok(fine.join("; "))
 }
 
 fn one_in_flight(action: &ProposedAction, cx: &DecideContext) -> Result<String, String> {
@@ -268,7 +153,7 @@ pub fn safety_for(
 mod tests {
     use super::*;
     use crate::decide::{ActionRecord, Override, OverrideTarget, testkit};
-    use crate::model::{DeploymentRecord, Health};
+    use crate::model::DeploymentRecord;
 
     fn act(kind: ActionKind, target: &str) -> ProposedAction {
         ProposedAction {
@@ -288,70 +173,6 @@ mod tests {
             .into_iter()
             .find(|c| c.rule == rule)
             .expect("the rule applies")
-    }
-
-    #[test]
-    fn the_last_enabled_endpoint_is_never_disabled() {
-        let (mut snap, _) = testkit::calm();
-        let cx = DecideContext::default();
-        let c = check(
-            &act(ActionKind::TmDisable, "primary-endpoint"),
-            &snap,
-            &cx,
-            SafetyRule::LastEnabledRoute,
-        );
-        assert!(c.allowed, "{c:?}");
-        if let Some((_, routes)) = &mut snap.routes.traffic_manager {
-            routes.value.as_mut().expect("routes")[1].enabled = false;
-        }
-        let c = check(
-            &act(ActionKind::TmDisable, "primary-endpoint"),
-            &snap,
-            &cx,
-            SafetyRule::LastEnabledRoute,
-        );
-        assert!(!c.allows());
-        assert_eq!(
-            c.reason,
-            "refused — never disable the last enabled endpoint or origin: primary-endpoint is the only enabled endpoint of tm-functions-prod (1 of 2 enabled)"
-        );
-        // A regional failover would disable it too.
-        let c = check(
-            &act(ActionKind::Failover, "krc"),
-            &snap,
-            &cx,
-            SafetyRule::LastEnabledRoute,
-        );
-        assert!(!c.allowed);
-    }
-
-    #[test]
-    fn failing_over_into_an_unhealthy_region_is_refused() {
-        let (mut snap, _) = testkit::calm();
-        let cx = DecideContext::default();
-        assert!(
-            check(
-                &act(ActionKind::Failover, "krc"),
-                &snap,
-                &cx,
-                SafetyRule::UnhealthyTarget
-            )
-            .allowed
-        );
-        testkit::set_health(&mut snap, "func-orders-prod-jpe", Health::Unhealthy);
-        let c = check(
-            &act(ActionKind::Failover, "krc"),
-            &snap,
-            &cx,
-            SafetyRule::UnhealthyTarget,
-        );
-        assert!(!c.allowed);
-        assert!(
-            c.reason
-                .contains("jpe: 1 of 6 apps failing (func-orders-prod-jpe)"),
-            "{}",
-            c.reason
-        );
     }
 
     #[test]

@@ -117,6 +117,42 @@ pub fn failing_checks(estate: &Estate, app: &AppState, now: DateTime<Utc>) -> Ve
         .collect()
 }
 
+/// The failing dependencies of one app: those its health checks name, and the storage accounts
+/// it uses (task hub, Storage queues) whose primary is not available.
+pub fn app_dependencies(
+    snap: &Snapshot,
+    estate: &Estate,
+    app: &AppState,
+    now: DateTime<Utc>,
+) -> Vec<Dependency> {
+    let mut out = failing_checks(estate, app, now);
+    let mut accounts: Vec<String> = storage_of(estate, &app.name).into_iter().collect();
+    accounts.extend(
+        estate
+            .queues
+            .iter()
+            .filter(|q| q.app == app.name && q.kind == QueueKind::Storage)
+            .map(|q| q.account.clone()),
+    );
+    for s in snap.storage.iter().filter(|s| accounts.contains(&s.name)) {
+        let down = fresh(&s.state, now)
+            .ok()
+            .and_then(|f| f.primary_status.clone())
+            .filter(|w| !w.eq_ignore_ascii_case("available"));
+        if let Some(word) = down
+            && !out.iter().any(|d| d.name == s.name)
+        {
+            out.push(Dependency {
+                kind: DepKind::Storage,
+                name: s.name.clone(),
+                alias: None,
+                seen: format!("primary {word}"),
+            });
+        }
+    }
+    out
+}
+
 /// Whether an app's production health, freshly read, says it is failing.
 pub fn is_failing(app: &AppState, now: DateTime<Utc>) -> Option<bool> {
     let report = app.production().and_then(|s| fresh(&s.health, now).ok())?;
@@ -344,5 +380,34 @@ mod tests {
             "{}",
             v.words()
         );
+    }
+
+    #[test]
+    fn an_apps_dependencies_include_its_storage_when_the_primary_is_down() {
+        let (mut snap, estate) = crate::decide::testkit::calm();
+        let now = crate::decide::testkit::now();
+        let app = |snap: &Snapshot| {
+            snap.apps
+                .iter()
+                .find(|a| a.name == "func-fulfil-prod-krc")
+                .cloned()
+                .expect("app")
+        };
+        assert!(app_dependencies(&snap, &estate, &app(&snap), now).is_empty());
+        let acct = snap
+            .storage
+            .iter_mut()
+            .find(|s| s.name == "stordersprodkrc")
+            .expect("account");
+        acct.state.value.as_mut().expect("facts").primary_status = Some("unavailable".into());
+        let deps = app_dependencies(&snap, &estate, &app(&snap), now);
+        assert_eq!(deps.len(), 1);
+        assert_eq!(
+            deps[0].words(),
+            "storage stordersprodkrc (primary unavailable)"
+        );
+        // The region sees it too, once.
+        let v = region_view(&snap, &estate, "krc", now);
+        assert_eq!(v.deps.len(), 1);
     }
 }
