@@ -32,5 +32,5 @@ async fn main() -> color_eyre::Result<()> {
         }
     });
     let now = move || fixtures::at(virtual_secs());
-    run(rx, now, ConsoleOptions::default()).await
+    run(rx, now, ConsoleOptions::default(), None).await
 }

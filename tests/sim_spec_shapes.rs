@@ -188,6 +188,7 @@ async fn fetch(h: &SimHandle, method: &str, path: &str, body: Option<&Value>) ->
     let http = reqwest::Client::new();
     let req = match method {
         "POST" => http.post(&url).json(body.unwrap_or(&Value::Null)),
+        "PUT" => http.put(&url).json(body.unwrap_or(&Value::Null)),
         _ => http.get(&url),
     };
     let r = req.send().await.expect("request");
@@ -584,6 +585,60 @@ async fn bodies_match_microsofts_examples() {
     );
 }
 
+/// Microsoft's own request examples for the writes, sent as they are (read at run time): the
+/// simulator accepts them, and answers in the example's shape where the example has a body.
+#[tokio::test]
+async fn write_requests_from_microsofts_examples_are_accepted() {
+    let Some(dir) = specs_dir() else {
+        println!("SKIPPED: azure-specs folder absent");
+        return;
+    };
+    let h = start("calm", TimeDelta::minutes(1)).await;
+    let site = format!(
+        "/subscriptions/{SUB}/resourceGroups/rg-functions-prod-krc/providers/Microsoft.Web/sites/func-orders-prod-krc"
+    );
+    let update = format!("{WEB}/UpdateAppSettings.json");
+    let request = read(&dir, &update)["parameters"]["appSettings"].clone();
+    let answer = fetch(
+        &h,
+        "PUT",
+        &format!("{site}/config/appsettings?api-version=2024-11-01"),
+        Some(&request),
+    )
+    .await;
+    assert_eq!(
+        answer["properties"], request["properties"],
+        "PUT replaces all"
+    );
+    let op = Op {
+        example: &update,
+        spec: None,
+        known_elsewhere: &[],
+        maps: &["properties"],
+        key_fields: &["id", "name", "type", "kind", "properties", "properties.{}"],
+    };
+    let problems = compare(&dir, &op, &answer);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // ApplySlotConfig's body is a CsmSlotEntity, the body of a swap with production too.
+    let entity =
+        read(&dir, &format!("{WEB}/ApplySlotConfig.json"))["parameters"]["slotSwapEntity"].clone();
+    let url = format!("{}{site}/slotsswap?api-version=2024-11-01", h.base_url());
+    let r = reqwest::Client::new()
+        .post(&url)
+        .json(&entity)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(r.status(), 202, "{entity}");
+    let location = r.headers().get("location").and_then(|v| v.to_str().ok());
+    assert!(
+        location.is_some_and(|l| l.contains("/operationresults/")),
+        "{location:?}"
+    );
+    assert!(r.headers().contains_key("retry-after"));
+}
+
 #[test]
 fn the_comparison_catches_unknown_fields_and_missing_key_fields() {
     let Some(dir) = specs_dir() else {
@@ -616,5 +671,285 @@ fn the_comparison_catches_unknown_fields_and_missing_key_fields() {
             .iter()
             .any(|p| p.contains("key field properties.role is missing")),
         "{problems:?}"
+    );
+}
+
+/// Sends `body` with `method` and returns the status, the response headers and the JSON body
+/// (`Null` when empty).
+async fn send(
+    h: &SimHandle,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&Value>,
+) -> (u16, reqwest::header::HeaderMap, Value) {
+    let url = format!("{}{path}", h.base_url());
+    let mut req = reqwest::Client::new().request(method, &url);
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    let r = req.send().await.expect("request");
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let text = r.text().await.expect("body");
+    assert!((200..300).contains(&status), "{path}: {status} {text}");
+    let v = if text.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).expect("JSON body")
+    };
+    (status, headers, v)
+}
+
+#[tokio::test]
+#[allow(clippy::too_many_lines)] // one write after another, read top to bottom
+async fn write_bodies_match_microsofts_examples() {
+    let Some(dir) = specs_dir() else {
+        println!("SKIPPED: azure-specs folder absent");
+        return;
+    };
+    let rg = format!("/subscriptions/{SUB}/resourceGroups/rg-functions-prod-krc");
+    let krc = format!("{rg}/providers");
+    let h = start("calm", TimeDelta::minutes(2)).await;
+    let mut problems = Vec::new();
+    let mut check = |op: &Op<'_>, ours: &Value| problems.extend(compare(&dir, op, ours));
+
+    let tm_patch = Op {
+        example: "trafficmanager/resource-manager/Microsoft.Network/stable/2022-04-01/examples/Endpoint-PATCH-External-Target.json",
+        spec: Some(
+            "trafficmanager/resource-manager/Microsoft.Network/TrafficManager/stable/2022-04-01/trafficmanager.json",
+        ),
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "id",
+            "name",
+            "type",
+            "properties.endpointStatus",
+            "properties.endpointMonitorStatus",
+            "properties.target",
+            "properties.weight",
+            "properties.priority",
+        ],
+    };
+    let (_, _, ours) = send(&h, reqwest::Method::PATCH, &format!("{krc}/Microsoft.Network/trafficmanagerprofiles/tm-functions-prod/AzureEndpoints/secondary-endpoint?api-version=2022-04-01"), Some(&serde_json::json!({"properties": {"endpointStatus": "Disabled"}}))).await;
+    check(&tm_patch, &ours);
+
+    let origin = format!(
+        "{krc}/Microsoft.Cdn/profiles/afd-functions-prod/originGroups/functions-origins/origins/origin-secondary?api-version=2025-04-15"
+    );
+    let (status, headers, _) = send(
+        &h,
+        reqwest::Method::PATCH,
+        &origin,
+        Some(&serde_json::json!({"properties": {"enabledState": "Disabled"}})),
+    )
+    .await;
+    assert_eq!(status, 202);
+    assert!(headers.contains_key("azure-asyncoperation"), "{headers:?}");
+    h.clock().advance(std::time::Duration::from_mins(2));
+    let afd_update = Op {
+        example: "cdn/resource-manager/Microsoft.Cdn/stable/2025-04-15/examples/AFDOrigins_Update.json",
+        spec: Some("cdn/resource-manager/Microsoft.Cdn/Cdn/stable/2025-04-15/afdx.json"),
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "id",
+            "name",
+            "type",
+            "properties.hostName",
+            "properties.enabledState",
+            "properties.provisioningState",
+            "properties.deploymentStatus",
+        ],
+    };
+    check(&afd_update, &fetch(&h, "GET", &origin, None).await);
+
+    let lock = format!("{krc}/Microsoft.Authorization/locks/freeze?api-version=2020-05-01");
+    let lock_body = serde_json::json!({"properties": {"level": "CanNotDelete"}});
+    let (first, _, _) = send(&h, reqwest::Method::PUT, &lock, Some(&lock_body)).await;
+    assert_eq!(first, 201);
+    let (again, _, ours) = send(&h, reqwest::Method::PUT, &lock, Some(&lock_body)).await;
+    assert_eq!(again, 200);
+    let lock_op = Op {
+        example: "resources/resource-manager/Microsoft.Authorization/stable/2020-05-01/examples/ManagementLocks_CreateOrUpdateAtResourceGroupLevel.json",
+        spec: Some(
+            "resources/resource-manager/Microsoft.Authorization/locks/stable/2020-05-01/locks.json",
+        ),
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &["id", "name", "type", "properties.level"],
+    };
+    check(&lock_op, &ours);
+
+    let example = "alertsmanagement/resource-manager/Microsoft.AlertsManagement/stable/2021-08-08/examples/AlertProcessingRules_Create_or_update_remove_all_action_groups_specific_VM_one-off_maintenance_window.json";
+    let request = read(&dir, example)
+        .pointer("/parameters/alertProcessingRule")
+        .cloned()
+        .expect("the example's request");
+    let rule =
+        format!("{krc}/Microsoft.AlertsManagement/actionRules/suppress?api-version=2021-08-08");
+    let (created, _, ours) = send(&h, reqwest::Method::PUT, &rule, Some(&request)).await;
+    assert_eq!(created, 201);
+    let rule_op = Op {
+        example,
+        spec: Some(
+            "alertsmanagement/resource-manager/Microsoft.AlertsManagement/stable/2021-08-08/AlertProcessingRules.json",
+        ),
+        known_elsewhere: &[],
+        maps: &[],
+        key_fields: &[
+            "id",
+            "name",
+            "type",
+            "location",
+            "properties.scopes",
+            "properties.actions[].actionType",
+            "properties.schedule.effectiveFrom",
+            "properties.schedule.timeZone",
+            "properties.enabled",
+            "systemData.createdAt",
+            "systemData.lastModifiedBy",
+        ],
+    };
+    check(&rule_op, &ours);
+
+    let deployments =
+        "resources/resource-manager/Microsoft.Resources/deployments/stable/2025-04-01";
+    let deployments_spec = format!("{deployments}/deployments.json");
+    let template = serde_json::json!({"properties": {"mode": "Incremental", "parameters": {"site": {"value": "func-orders-prod-krc"}}, "template": {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {"site": {"type": "string"}},
+        "resources": [{"type": "Microsoft.Web/sites", "apiVersion": "2024-11-01", "name": "[parameters('site')]", "location": "koreacentral", "properties": {}}]
+    }}});
+    let dep = format!("{krc}/Microsoft.Resources/deployments/shape");
+    let validate_op = Op {
+        example: &format!("{deployments}/examples/PostDeploymentValidateOnResourceGroup.json"),
+        spec: Some(&deployments_spec),
+        known_elsewhere: &[],
+        maps: &["properties.parameters"],
+        key_fields: &[
+            "id",
+            "name",
+            "type",
+            "properties.provisioningState",
+            "properties.mode",
+            "properties.validatedResources[].id",
+        ],
+    };
+    let (_, _, ours) = send(
+        &h,
+        reqwest::Method::POST,
+        &format!("{dep}/validate?api-version=2025-04-01"),
+        Some(&template),
+    )
+    .await;
+    check(&validate_op, &ours);
+    let (status, headers, _) = send(
+        &h,
+        reqwest::Method::POST,
+        &format!("{dep}/whatIf?api-version=2025-04-01"),
+        Some(&template),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let location = headers
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("Location")
+        .trim_start_matches(h.base_url())
+        .to_owned();
+    h.clock().advance(std::time::Duration::from_mins(1));
+    let what_if_op = Op {
+        example: &format!("{deployments}/examples/PostDeploymentWhatIfOnResourceGroup.json"),
+        spec: Some(&deployments_spec),
+        known_elsewhere: &[
+            (
+                "before",
+                "WhatIfChange.before: the resource as it is, free-form",
+            ),
+            (
+                "after",
+                "WhatIfChange.after: the resource as it will be, free-form",
+            ),
+        ],
+        maps: &[],
+        key_fields: &[
+            "status",
+            "properties.changes[].resourceId",
+            "properties.changes[].changeType",
+        ],
+    };
+    check(&what_if_op, &fetch(&h, "GET", &location, None).await);
+    let (created, _, _) = send(
+        &h,
+        reqwest::Method::PUT,
+        &format!("{dep}?api-version=2025-04-01"),
+        Some(&template),
+    )
+    .await;
+    assert_eq!(created, 201);
+    h.clock().advance(std::time::Duration::from_mins(2));
+    let put_op = Op {
+        example: &format!("{deployments}/examples/PutDeploymentResourceGroup.json"),
+        spec: Some(&deployments_spec),
+        known_elsewhere: &[],
+        maps: &["properties.parameters"],
+        key_fields: &[
+            "id",
+            "name",
+            "type",
+            "properties.provisioningState",
+            "properties.correlationId",
+            "properties.timestamp",
+            "properties.duration",
+            "properties.mode",
+            "properties.outputResources[].id",
+            "properties.providers[].namespace",
+        ],
+    };
+    let ours = fetch(&h, "GET", &format!("{dep}?api-version=2025-04-01"), None).await;
+    assert_eq!(ours["properties"]["provisioningState"], "Succeeded");
+    check(&put_op, &ours);
+
+    // Storage failover answers 202 with a Location shaped like the example's.
+    let (status, headers, _) = send(
+        &h,
+        reqwest::Method::POST,
+        &format!(
+            "{krc}/Microsoft.Storage/storageAccounts/stworkflowprod/failover?api-version=2025-01-01"
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(status, 202);
+    let example = read(
+        &dir,
+        "storage/resource-manager/Microsoft.Storage/stable/2025-01-01/examples/StorageAccountFailover.json",
+    );
+    let theirs = example
+        .pointer("/responses/202/headers/Location")
+        .and_then(Value::as_str)
+        .expect("the example's Location");
+    let ours = headers
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("Location");
+    let shape = |s: &str| {
+        let path = s.split('?').next().unwrap_or(s);
+        let segs: Vec<&str> = path.split('/').collect();
+        segs[segs.len() - 6..]
+            .iter()
+            .step_by(2)
+            .map(|x| x.to_ascii_lowercase())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(shape(ours), shape(theirs), "{ours} vs {theirs}");
+    assert!(ours.contains("monitor=true"), "{ours}");
+
+    assert!(
+        problems.is_empty(),
+        "shape differences:\n{}",
+        problems.join("\n")
     );
 }

@@ -40,7 +40,8 @@ pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
             let (stop_tx, stop_rx) = watch::channel(false);
             let snapshots = demo.observer.spawn(stop_rx);
             let clock = demo.sim.clock().clone();
-            let result = run_console(snapshots, move || clock.now(), options(args, true)).await;
+            let result =
+                run_console(snapshots, move || clock.now(), options(args, true), None).await;
             let _ = stop_tx.send(true);
             demo.sim
                 .shutdown()
@@ -60,7 +61,7 @@ pub fn real(path: &Path, credential: &str, args: &ConsoleArgs) -> ExitCode {
             let (_, observer) = real_observer(path, credential)?;
             let (stop_tx, stop_rx) = watch::channel(false);
             let snapshots = observer.spawn(stop_rx);
-            let result = run_console(snapshots, chrono::Utc::now, options(args, true)).await;
+            let result = run_console(snapshots, chrono::Utc::now, options(args, true), None).await;
             let _ = stop_tx.send(true);
             result
         })

@@ -108,6 +108,8 @@ pub struct EndpointsSection {
     pub app_host: Option<String>,
     /// Override of the Azure Monitor metrics data-plane endpoint template; `{region}` is replaced.
     pub metrics: Option<String>,
+    /// Override of the Blob service endpoint template; `{account}` is replaced.
+    pub blob: Option<String>,
 }
 
 impl EndpointsSection {

@@ -78,6 +78,8 @@ pub struct Endpoints {
     pub app_host: String,
     /// Azure Monitor metrics data-plane template with `{region}` (the batch metrics API).
     pub metrics: String,
+    /// Blob service endpoint template with `{account}` (the artifact store).
+    pub blob: String,
 }
 
 /// A subscription.

@@ -178,6 +178,8 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
             "https://{region}.metrics.monitor.azure.us",
         ),
     };
+    // The Blob service sits beside the queue service: same account host, `blob` for `queue`.
+    let blob = queue.replacen(".queue.", ".blob.", 1);
     let pick = |o: &Option<String>, d: &str| o.clone().unwrap_or_else(|| d.to_owned());
     let pick_spanned = |o: &Option<Spanned<String>>, d: &str| {
         o.as_ref()
@@ -194,6 +196,7 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
             kudu: pick(&e.kudu, &format!("{arm}/_kudu/{{app}}")),
             app_host: pick(&e.app_host, &format!("{arm}/_apps/{{app}}")),
             metrics: pick(&e.metrics, &format!("{arm}/_metrics/{{region}}")),
+            blob: pick(&e.blob, &format!("{arm}/_blob/{{account}}")),
             arm,
         };
     }
@@ -205,5 +208,43 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
         kudu: pick(&e.kudu, kudu),
         app_host: pick(&e.app_host, app_host),
         metrics: pick(&e.metrics, metrics),
+        blob: pick(&e.blob, &blob),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{DEMO_ESTATE, Estate};
+
+    fn with_endpoints(section: &str) -> Estate {
+        let text = DEMO_ESTATE.replacen(
+            "[endpoints]\ncloud = \"public\"",
+            &format!("[endpoints]\n{section}"),
+            1,
+        );
+        Estate::parse(&text, "test").expect("the demo estate with these endpoints parses")
+    }
+
+    #[test]
+    fn the_blob_endpoint_follows_the_cloud() {
+        let public = Estate::demo();
+        assert_eq!(
+            public.endpoints.blob,
+            "https://{account}.blob.core.windows.net"
+        );
+        let china = with_endpoints("cloud = \"china\"");
+        assert_eq!(
+            china.endpoints.blob,
+            "https://{account}.blob.core.chinacloudapi.cn"
+        );
+        let sim = with_endpoints("cloud = \"simulator\"\narm = \"http://127.0.0.1:4000/\"");
+        assert_eq!(sim.endpoints.blob, "http://127.0.0.1:4000/_blob/{account}");
+        assert_eq!(
+            sim.endpoints.queue,
+            "http://127.0.0.1:4000/_queue/{account}"
+        );
+        let over =
+            with_endpoints("cloud = \"public\"\nblob = \"http://127.0.0.1:10000/{account}\"");
+        assert_eq!(over.endpoints.blob, "http://127.0.0.1:10000/{account}");
     }
 }

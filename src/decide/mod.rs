@@ -7,10 +7,49 @@
 //! Pure: no I/O, no clock (`now` is a parameter), no terminal. It reads `model` and `config` and
 //! must not import `azure`, `sim`, `observe`, `act` or `tui`. The types in this file are the
 //! contract with `act` (plans carry gate and safety results) and `tui` (nodes show answers).
+//!
+//! Entry points: [`evaluate`] (the whole flow → [`Decision`]), [`gates_for`] and [`safety_for`]
+//! (for any proposed action), with a [`DecideContext`] (incident, overrides, actions, in flight).
+//! One concern per file: `flowchart` (the runbook as a table), `context`, `onset` (the failure
+//! onset as a change point, the baseline), `evidence` (freshness, changes, versions), `deploy`
+//! (deployment related? slots healthy?), `scope` and `regional` (dependencies, regions, routes),
+//! `reach` (what an action touches), `gates` with `readiness`, `consistency` and `sync` (digest
+//! comparison), `safety` with `route_rules`, `overrides`, `verify`, `recommend`, `eval` with
+//! `walk` and `after` (recommend, verify, close or escalate).
 
 pub mod action;
+mod after;
+pub mod consistency;
+pub mod context;
+pub mod deploy;
+pub mod eval;
+pub mod evidence;
+pub mod flowchart;
+pub mod gates;
+pub mod onset;
+pub mod overrides;
+pub mod reach;
+pub mod readiness;
+pub mod recommend;
+pub mod regional;
+pub mod route_rules;
+pub mod safety;
+pub mod scope;
+pub mod sync;
+#[cfg(test)]
+mod testkit;
+pub mod verify;
+mod walk;
 
 pub use action::{ActionKind, ProposedAction};
+pub use context::{ActionRecord, DEFAULT_VERIFY_WINDOW, DecideContext, IncidentFacts, strategy_of};
+pub use eval::{Decision, evaluate};
+pub use flowchart::{EDGES, ESCALATION_ORDER, FlowEdge, FlowNode, NODES, NodeKind};
+pub use gates::gates_for;
+pub use onset::{Baseline, ChangePoint, change_point};
+pub use overrides::OverrideError;
+pub use safety::safety_for;
+pub use verify::Verification;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -173,6 +212,29 @@ pub struct GateResult {
     pub checks: Vec<GateCheck>,
     /// The override, when the commander overrode a failed gate.
     pub overridden: Option<Override>,
+}
+
+impl GateId {
+    /// The gate in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Scope => "incident scope",
+            Self::SecondaryReadiness => "secondary readiness",
+            Self::DataConsistency => "data consistency",
+            Self::AlertSuppression => "alert suppression",
+        }
+    }
+}
+
+impl GateStatus {
+    /// The status in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pass => "passes",
+            Self::Fail => "fails",
+            Self::Unknown => "unknown",
+        }
+    }
 }
 
 impl GateResult {

@@ -19,7 +19,7 @@ pub mod world;
 
 pub use clock::{ClockMode, SimClock};
 pub use scenario::{Scenario, ScenarioError};
-pub use server::{RequestCounts, SimError, SimHandle, SimOptions, SimServer};
+pub use server::{RequestCounts, SimError, SimHandle, SimOptions, SimServer, WriteRequest};
 pub use world::{World, WorldError};
 
 use crate::config::Estate;
@@ -47,6 +47,7 @@ pub async fn serve_forever(
     println!("  app hosts  {}   (a slot: {{app}}-{{slot}})", e.app_host);
     println!("  queues     {}", e.queue);
     println!("  metrics    {}", e.metrics);
+    println!("  blobs      {}", e.blob);
     println!("any bearer token is accepted; none is required. Ctrl-C stops.");
     tokio::signal::ctrl_c().await.map_err(SimError::Serve)?;
     handle.shutdown().await

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::ConsoleOptions;
+use super::actions::PlanDialog;
 use super::command::{self, Names};
 use super::data::DataView;
 use super::keymap::Keymap;
@@ -42,6 +43,8 @@ pub enum Modal {
     Help,
     /// The `:` command line.
     Command(CommandLine),
+    /// A plan to read and confirm, then its progress.
+    Plan(Box<PlanDialog>),
     /// A message to acknowledge (a broken theme file, say).
     Notice {
         /// Title.
@@ -72,6 +75,8 @@ pub struct UiState {
     pub read_only: bool,
     /// A one-line message from the last command.
     pub flash: Option<String>,
+    /// How far the help overlay is scrolled (it can be taller than a small terminal).
+    pub help_scroll: u16,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
 }
@@ -123,6 +128,7 @@ impl AppState {
                 keymap: Keymap::default(),
                 read_only: opts.read_only,
                 flash,
+                help_scroll: 0,
                 size: (0, 0),
             },
             modal,
@@ -184,11 +190,21 @@ impl AppState {
                 self.command(cmd)
             }
             Msg::Command(cmd) => self.command(cmd),
+            Msg::Action(ev) => self.action_event(ev),
         }
     }
 
     fn modal_key(&mut self, key: KeyEvent) -> Option<Intent> {
         match self.modal.as_mut()? {
+            Modal::Plan(_) => self.plan_key(key),
+            Modal::Help if matches!(key.code, KeyCode::Up | KeyCode::Char('k')) => {
+                self.ui.help_scroll = self.ui.help_scroll.saturating_sub(1);
+                None
+            }
+            Modal::Help if matches!(key.code, KeyCode::Down | KeyCode::Char('j')) => {
+                self.ui.help_scroll = self.ui.help_scroll.saturating_add(1).min(60);
+                None
+            }
             Modal::Help | Modal::Notice { .. } => {
                 if matches!(
                     key.code,
@@ -249,7 +265,10 @@ impl AppState {
         self.ui.flash = None;
         match cmd {
             Command::Quit => return Some(Intent::Quit),
-            Command::Help => self.modal = Some(Modal::Help),
+            Command::Help => {
+                self.ui.help_scroll = 0;
+                self.modal = Some(Modal::Help);
+            }
             Command::CommandLine => self.modal = Some(Modal::Command(CommandLine::default())),
             Command::Presenter => {
                 self.ui.view = if self.ui.view == View::Presenter {
@@ -294,6 +313,8 @@ impl AppState {
                 Ok(app) => self.open_app(app),
                 Err(e) => self.ui.flash = Some(e),
             },
+            Command::Act => return self.act_on_recommendation(),
+            Command::Plan(action) => return self.request_plan(action),
         }
         None
     }

@@ -2,6 +2,7 @@
 //! apps, themes, panes) on Tab. Pure: given the input and the names, returns the result.
 
 use super::msg::{Command, PaneId};
+use crate::decide::{ActionKind, ProposedAction};
 
 /// The commands the line knows, with a one-line description for help.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -13,6 +14,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (
         "focus",
         "focus PANE: runbook, regions, queues, deployments, timeline",
+    ),
+    ("act", "plan the recommended action (also the `a` key)"),
+    (
+        "ACTION TARGET",
+        "plan any action: swap, swap-back, redeploy, restart, failover, tm-disable, …",
     ),
     ("quit", "leave the console"),
 ];
@@ -48,13 +54,34 @@ pub fn parse(input: &str) -> Result<Command, String> {
         "presenter" | "p" => Ok(Command::Presenter),
         "main" | "dashboard" => Ok(Command::Main),
         "quit" | "q" => Ok(Command::Quit),
+        "act" | "a" => Ok(Command::Act),
+        "plan" => {
+            let mut w = arg.split_whitespace();
+            let (Some(kind), Some(target)) = (w.next(), w.next()) else {
+                return Err("`plan` needs an action and a target".to_owned());
+            };
+            action(kind, target)
+        }
         "focus" => pane(&need("a pane name")?)
             .map(Command::Focus)
             .ok_or_else(|| format!("no pane `{arg}`")),
+        other if ActionKind::parse(other).is_some() => action(other, &need("a target")?),
         other => pane(other)
             .map(Command::Focus)
             .ok_or_else(|| format!("unknown command `{other}` (Tab lists them)")),
     }
+}
+
+/// `KIND TARGET` as a plan request.
+fn action(kind: &str, target: &str) -> Result<Command, String> {
+    let kind = ActionKind::parse(kind).ok_or_else(|| {
+        let names: Vec<&str> = ActionKind::ALL.iter().map(|k| k.name()).collect();
+        format!("no action `{kind}`; actions: {}", names.join(", "))
+    })?;
+    Ok(Command::Plan(ProposedAction {
+        kind,
+        target: target.to_owned(),
+    }))
 }
 
 /// The candidates for the word being typed: command names for the first word, then apps,
@@ -68,8 +95,11 @@ pub fn candidates(input: &str, names: &Names) -> Vec<String> {
         None => COMMANDS
             .iter()
             .map(|c| c.0.to_owned())
+            .filter(|c| !c.contains(' '))
             .chain(PaneId::ALL.iter().map(|p| p.name().to_owned()))
+            .chain(ActionKind::ALL.iter().map(|k| k.name().to_owned()))
             .collect(),
+        Some(_) if ActionKind::parse(head).is_some() => names.apps.clone(),
         Some(_) if head == "app" => names.apps.clone(),
         Some(_) if head == "theme" => names.themes.clone(),
         Some(_) if head == "focus" => PaneId::ALL.iter().map(|p| p.name().to_owned()).collect(),

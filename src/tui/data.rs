@@ -12,6 +12,7 @@ use super::derive::timeline::{self, TimelineEntry};
 use super::derive::{Change, app_onset, changes};
 use super::flowchart::{Flowchart, NodeStates, simple_eval};
 use super::msg::PaneId;
+use crate::decide::ProposedAction;
 use crate::model::Snapshot;
 
 /// How many timeline entries are kept.
@@ -36,6 +37,8 @@ pub struct DataView {
     pub changes: Vec<Change>,
     /// Failure-rate onsets of the incident's apps (none without an incident).
     pub onsets: HashMap<String, DateTime<Utc>>,
+    /// The action the decision engine recommends now, which `a` plans.
+    pub recommended: Option<ProposedAction>,
 }
 
 impl DataView {
@@ -50,6 +53,7 @@ impl DataView {
             flow: NodeStates::default(),
             changes: Vec::new(),
             onsets: HashMap::new(),
+            recommended: None,
         }
     }
 

@@ -58,6 +58,10 @@ pub struct Binding {
 /// The bindings shown in help, in reading order.
 pub const HELP: &[Binding] = &[
     Binding {
+        keys: "a",
+        what: "plan the recommended action (read it, then confirm)",
+    },
+    Binding {
         keys: "Tab / S-Tab",
         what: "focus the next / previous pane",
     },
@@ -113,7 +117,7 @@ impl Default for Keymap {
     fn default() -> Self {
         use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
         let mut b = HashMap::new();
-        let plain: [(KeyCode, Command); 24] = [
+        let plain: [(KeyCode, Command); 25] = [
             (Char('q'), Command::Quit),
             (Char('?'), Command::Help),
             (Char(':'), Command::CommandLine),
@@ -138,6 +142,7 @@ impl Default for Keymap {
             (Char('3'), Command::Focus(PaneId::Queues)),
             (Char('4'), Command::Focus(PaneId::Deployments)),
             (Char('5'), Command::Focus(PaneId::Timeline)),
+            (Char('a'), Command::Act),
         ];
         for (code, cmd) in plain {
             b.insert(Key::plain(code), cmd);

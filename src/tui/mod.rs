@@ -9,6 +9,8 @@
 //! 1 s tick (ages, clocks) ────────┘                 └──► layout::render (only after a change)
 //! ```
 
+pub mod act_flow;
+pub mod actions;
 pub mod app;
 pub mod command;
 pub mod data;
@@ -34,10 +36,20 @@ use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event};
 use tokio::sync::{mpsc, watch};
 
+use actions::{ActionEvent, ActionRequest};
 use app::AppState;
 use msg::{Command, Intent, Msg};
 
 use crate::model::Snapshot;
+
+/// The console's line to the runtime that plans, confirms and executes actions.
+#[derive(Debug)]
+pub struct ActionPort {
+    /// Requests from the console.
+    pub requests: mpsc::UnboundedSender<ActionRequest>,
+    /// News for the console.
+    pub events: mpsc::UnboundedReceiver<ActionEvent>,
+}
 
 /// How often ages, the incident clock and the RTO countdown move on.
 pub const AGE_TICK: Duration = Duration::from_secs(1);
@@ -79,6 +91,7 @@ pub async fn run(
     mut snapshots: watch::Receiver<Arc<Snapshot>>,
     now: impl Fn() -> DateTime<Utc>,
     mut opts: ConsoleOptions,
+    mut actions: Option<ActionPort>,
 ) -> Result<()> {
     // color-eyre's hooks first, so that ratatui's panic hook (installed by `init`) restores the
     // terminal before the report prints. The caller may have installed them already; a second
@@ -93,7 +106,15 @@ pub async fn run(
     let input = spawn_input(tx.clone(), Arc::clone(&stop));
     let signals = tokio::spawn(forward_signals(tx));
 
-    let result = event_loop(&mut terminal, &mut state, &mut snapshots, rx, &now).await;
+    let result = event_loop(
+        &mut terminal,
+        &mut state,
+        &mut snapshots,
+        rx,
+        &mut actions,
+        &now,
+    )
+    .await;
 
     ratatui::restore();
     stop.store(true, Ordering::Relaxed);
@@ -155,6 +176,7 @@ pub async fn event_loop<B>(
     state: &mut AppState,
     snapshots: &mut watch::Receiver<Arc<Snapshot>>,
     mut inputs: mpsc::Receiver<std::io::Result<Msg>>,
+    actions: &mut Option<ActionPort>,
     now: &impl Fn() -> DateTime<Utc>,
 ) -> Result<()>
 where
@@ -189,14 +211,30 @@ where
                 }
                 Msg::Snapshot(Arc::clone(&snapshots.borrow_and_update()))
             },
+            Some(ev) = async {
+                match actions.as_mut() {
+                    Some(port) => port.events.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => Msg::Action(ev),
             _ = tick.tick() => Msg::Tick(now()),
         };
         dirty = false;
         let mut next = Some(first);
         while let Some(msg) = next {
             dirty |= state.changes_on(&msg);
-            if state.update(msg) == Some(Intent::Quit) {
-                return Ok(());
+            match state.update(msg) {
+                Some(Intent::Quit) => return Ok(()),
+                Some(Intent::Action(req)) => {
+                    let sent = actions
+                        .as_ref()
+                        .is_some_and(|p| p.requests.send(req).is_ok());
+                    if !sent {
+                        state.ui.flash = Some("actions are not available here".to_owned());
+                        dirty = true;
+                    }
+                }
+                None => {}
             }
             next = match inputs.try_recv() {
                 Ok(m) => Some(m.wrap_err("reading terminal input")?),

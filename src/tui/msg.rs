@@ -6,6 +6,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
+use super::actions::{ActionEvent, ActionRequest};
+use crate::decide::ProposedAction;
 use crate::model::Snapshot;
 
 /// Everything `AppState::update` consumes.
@@ -21,6 +23,8 @@ pub enum Msg {
     Resize(u16, u16),
     /// A command, from a key binding or the command line.
     Command(Command),
+    /// News of a plan or an action from the runtime.
+    Action(ActionEvent),
 }
 
 /// What the console asks of the runtime. The console itself never does I/O.
@@ -29,6 +33,8 @@ pub enum Msg {
 pub enum Intent {
     /// Leave: restore the terminal and return.
     Quit,
+    /// Ask the runtime to plan, confirm or cancel an action.
+    Action(ActionRequest),
 }
 
 /// A pane of the main view, in focus order.
@@ -121,4 +127,8 @@ pub enum Command {
     Back,
     /// Open an app's detail view by name.
     App(String),
+    /// Plan the recommended action.
+    Act,
+    /// Plan an action typed on the command line.
+    Plan(ProposedAction),
 }

@@ -172,3 +172,38 @@ impl Wire {
             .expect("the transport is alive");
     }
 }
+
+/// The client's waiting clock for long-running writes, driven by the simulator's Manual clock:
+/// each wait moves virtual time forward by the wait, at once, so a test follows a 20-second swap
+/// without sleeping.
+pub struct VirtualWait {
+    clock: SimClock,
+    waited: std::sync::Mutex<Duration>,
+}
+
+impl VirtualWait {
+    /// A clock for the simulator of `w`.
+    pub fn new(w: &Wire) -> Self {
+        Self {
+            clock: w.sim.clock().clone(),
+            waited: std::sync::Mutex::new(Duration::ZERO),
+        }
+    }
+
+    /// Virtual time waited so far.
+    pub fn waited(&self) -> Duration {
+        *self.waited.lock().expect("lock")
+    }
+}
+
+#[async_trait::async_trait]
+impl warroom::azure::lro::LroClock for VirtualWait {
+    fn elapsed(&self) -> Duration {
+        self.waited()
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        self.clock.advance(duration);
+        *self.waited.lock().expect("lock") += duration;
+    }
+}

@@ -1,4 +1,5 @@
-//! ARM's cross-cutting bodies: the error envelope and the long-running operation status.
+//! ARM's cross-cutting bodies: the error envelope, the long-running operation status, and the
+//! `systemData` block resources carry.
 
 use serde::{Deserialize, Serialize};
 
@@ -65,4 +66,28 @@ pub struct OperationStatus {
     /// Error, when failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ArmErrorDetail>,
+}
+
+/// Who created and last changed a resource, and when (common-types `systemData`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemData {
+    /// Creator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// `User`, `Application`, `ManagedIdentity` or `Key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by_type: Option<String>,
+    /// Creation time (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Last modifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_by: Option<String>,
+    /// `User`, `Application`, `ManagedIdentity` or `Key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_by_type: Option<String>,
+    /// Last modification time (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_at: Option<String>,
 }

@@ -135,3 +135,43 @@ impl DeployResult {
         DeployStatus::from_code(self.status)
     }
 }
+
+/// The body of a zip deployment from a package URL (`POST /api/zipdeploy` with
+/// `Content-Type: application/json`). The URL may carry a SAS token: `Debug` shows only its
+/// scheme, host and path.
+#[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ZipDeployRequest {
+    /// Where Kudu fetches the zip from.
+    #[serde(rename = "packageUri")]
+    pub package_uri: String,
+}
+
+impl std::fmt::Debug for ZipDeployRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = self
+            .package_uri
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default();
+        f.debug_struct("ZipDeployRequest")
+            .field("package_uri", &shown)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_package_uri_prints_without_its_query() {
+        let r = ZipDeployRequest {
+            package_uri: "https://acct.blob.core.windows.net/releases/a/1.zip?sig=s3cret".into(),
+        };
+        let shown = format!("{r:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("/releases/a/1.zip"), "{shown}");
+        let json = serde_json::to_string(&r).expect("serialise");
+        assert!(json.starts_with(r#"{"packageUri":"#), "{json}");
+    }
+}

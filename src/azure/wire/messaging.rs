@@ -1,5 +1,5 @@
-//! Service Bus and Event Hubs bodies: a Service Bus queue with its counts, and a namespace's geo-DR
-//! alias (`disasterRecoveryConfigs`).
+//! Service Bus and Event Hubs bodies: a Service Bus queue with its counts, a namespace's geo-DR
+//! alias (`disasterRecoveryConfigs`), and the alias failover request.
 
 use serde::{Deserialize, Serialize};
 
@@ -98,4 +98,24 @@ pub struct DisasterRecoveryProperties {
     /// `Primary`, `PrimaryNotReplicating` or `Secondary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+}
+
+/// The optional body of a Service Bus alias failover (Event Hubs' 2024-01-01 failover has none).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub struct FailoverRequest {
+    /// The failover's options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<FailoverProperties>,
+}
+
+/// Service Bus failover options.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub struct FailoverProperties {
+    /// Wait for pending replication to finish before switching (spelled with a capital I).
+    #[serde(
+        rename = "IsSafeFailover",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_safe_failover: Option<bool>,
 }

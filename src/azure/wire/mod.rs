@@ -7,7 +7,10 @@
 
 pub mod api;
 pub mod arm;
+pub mod blob;
 pub mod cdn;
+pub mod deployments;
+pub mod governance;
 pub mod graph;
 pub mod health;
 pub mod kudu;
@@ -18,5 +21,5 @@ pub mod page;
 pub mod storage;
 pub mod web;
 
-pub use arm::{ArmErrorBody, ArmErrorDetail, OperationStatus};
+pub use arm::{ArmErrorBody, ArmErrorDetail, OperationStatus, SystemData};
 pub use page::Page;

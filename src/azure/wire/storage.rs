@@ -1,4 +1,5 @@
-//! Microsoft.Storage bodies: a storage account with its geo-replication statistics.
+//! Microsoft.Storage bodies: a storage account with its geo-replication statistics (the account
+//! failover action has no body: `failoverType=Planned` is a query parameter).
 
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +56,9 @@ pub struct StorageAccountProperties {
     /// Last geo-failover time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_geo_failover_time: Option<String>,
+    /// `true` while an account failover runs (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failover_in_progress: Option<bool>,
     /// Present with `$expand=geoReplicationStats`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo_replication_stats: Option<GeoReplicationStats>,

@@ -301,3 +301,98 @@ impl fmt::Debug for KeyInfo {
             .finish()
     }
 }
+
+/// A key write's body and its answer (`WebApps_CreateOrUpdateHostSecret`,
+/// `WebApps_CreateOrUpdateFunctionSecret`). The pinned api-version declares `KeyInfo` flat
+/// (`{name, value}`); older versions and the Azure CLI wrap the same two fields in `properties`.
+/// Both forms parse, and [`KeyInfoEnvelope::new`] writes both, so either reading of the body
+/// finds the key. `Debug` prints the name only.
+#[derive(Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub struct KeyInfoEnvelope {
+    /// ARM id (answers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Key name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Resource type (answers only).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// Key value (secret), flat form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The same fields, wrapped form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<KeyInfo>,
+}
+
+impl KeyInfoEnvelope {
+    /// A body naming a key and, optionally, its value (`None` asks the service to generate one),
+    /// in both forms.
+    pub fn new(name: &str, value: Option<String>) -> Self {
+        Self {
+            id: None,
+            name: Some(name.to_owned()),
+            resource_type: None,
+            value: value.clone(),
+            properties: Some(KeyInfo {
+                name: Some(name.to_owned()),
+                value,
+            }),
+        }
+    }
+
+    /// The key's name, from whichever form carries it.
+    pub fn key_name(&self) -> Option<&str> {
+        self.properties
+            .as_ref()
+            .and_then(|p| p.name.as_deref())
+            .or(self.name.as_deref())
+    }
+
+    /// The key's value, from whichever form carries it.
+    pub fn key_value(&self) -> Option<&str> {
+        self.properties
+            .as_ref()
+            .and_then(|p| p.value.as_deref())
+            .or(self.value.as_deref())
+    }
+}
+
+impl fmt::Debug for KeyInfoEnvelope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyInfoEnvelope")
+            .field("name", &self.key_name())
+            .field("value", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_bodies_parse_in_either_form_and_never_print_the_value() {
+        let flat: KeyInfoEnvelope =
+            serde_json::from_str(r#"{"name":"k1","value":"s3cret-1"}"#).expect("flat");
+        assert_eq!(
+            (flat.key_name(), flat.key_value()),
+            (Some("k1"), Some("s3cret-1"))
+        );
+        let wrapped: KeyInfoEnvelope =
+            serde_json::from_str(r#"{"properties":{"name":"k2","value":"s3cret-2"}}"#)
+                .expect("wrapped");
+        assert_eq!(
+            (wrapped.key_name(), wrapped.key_value()),
+            (Some("k2"), Some("s3cret-2"))
+        );
+        let both = serde_json::to_value(KeyInfoEnvelope::new("k3", Some("s3cret-3".into())))
+            .expect("serialise");
+        assert_eq!(both["value"], "s3cret-3");
+        assert_eq!(both["properties"]["value"], "s3cret-3");
+        assert_eq!(both["properties"]["name"], "k3");
+        let shown = format!("{wrapped:?} {flat:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+    }
+}

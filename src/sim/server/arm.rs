@@ -1,7 +1,7 @@
 //! The ARM front door: every request that is not Kudu, an app host, the queue data plane or the
 //! metrics data plane. It parses the request, applies ARM's conventions (api-version, fault
-//! windows, subscription and resource group, headers), and hands the request to the provider
-//! module for its namespace.
+//! windows, subscription and resource group, management locks, headers), and hands the request
+//! to the provider module for its namespace.
 
 use axum::body::Bytes;
 use axum::extract::{Extension, State};
@@ -15,7 +15,10 @@ use super::conventions::middleware::{
     add_arm_headers, apply_faults, check_api_version, check_scope,
 };
 use super::conventions::{ArmPath, ArmRequest, paging};
-use super::{RequestNumber, Shared, cdn, graph, health, messaging, monitor, network, storage, web};
+use super::{
+    RequestNumber, Shared, alerts, cdn, deployments, graph, health, locks, messaging, monitor,
+    network, storage, web,
+};
 use crate::azure::wire::Page;
 use crate::sim::world::World;
 
@@ -110,6 +113,7 @@ pub(crate) async fn handle(
                 delay = d;
                 check_scope(&w, &path)
             })
+            .and_then(|()| check_locks(&w, &req, &path))
             .and_then(|()| {
                 let cx = Ctx {
                     base_url: sim.base_url(),
@@ -129,8 +133,46 @@ pub(crate) async fn handle(
     resp
 }
 
+/// ARM's management locks: a write to a resource under a `ReadOnly` lock (any POST, PUT, PATCH
+/// or DELETE, POST-based reads included), or a DELETE under any lock, is 409 `ScopeLocked`.
+/// The locks API itself is never blocked.
+fn check_locks(w: &World, req: &ArmRequest, path: &ArmPath) -> Result<(), Fail> {
+    if req.method == Method::GET || req.method == Method::HEAD {
+        return Ok(());
+    }
+    if path
+        .namespace
+        .as_deref()
+        .is_some_and(|ns| ns.eq_ignore_ascii_case("Microsoft.Authorization"))
+    {
+        return Ok(());
+    }
+    let target = format!("/{}", req.segments.join("/"));
+    let delete = req.method == Method::DELETE;
+    match w.blocking_lock(&target, delete) {
+        None => Ok(()),
+        Some(lock) => Err(arm_error(
+            StatusCode::CONFLICT,
+            "ScopeLocked",
+            format!(
+                "The scope '{target}' cannot perform {} operation because following scope(s) are \
+                 locked: '{}'. Please remove the lock and try again.",
+                if delete { "delete" } else { "write" },
+                lock.scope
+            ),
+        )),
+    }
+}
+
 fn dispatch(w: &mut World, cx: &Ctx<'_>) -> Reply {
     let Some(ns) = cx.path.namespace.as_deref() else {
+        // `/subscriptions/{s}/operationresults/{id}`: where ARM's own operations are polled.
+        if let [s, _, o, id] = cx.path.scope.as_slice()
+            && s.eq_ignore_ascii_case("subscriptions")
+            && o.eq_ignore_ascii_case("operationresults")
+        {
+            return deployments::operation_result(w, cx, id);
+        }
         return resource_group(w, cx);
     };
     match ns.to_ascii_lowercase().as_str() {
@@ -142,6 +184,9 @@ fn dispatch(w: &mut World, cx: &Ctx<'_>) -> Reply {
         "microsoft.resourcegraph" => graph::handle(w, cx),
         "microsoft.storage" => storage::handle(w, cx),
         "microsoft.servicebus" | "microsoft.eventhub" => messaging::handle(w, cx),
+        "microsoft.authorization" => locks::handle(w, cx),
+        "microsoft.alertsmanagement" => alerts::handle(w, cx),
+        "microsoft.resources" => deployments::handle(w, cx),
         _ => Err(no_such_path(&cx.req.raw_path)),
     }
 }

@@ -2,19 +2,24 @@
 //! (`namespaces/{ns}/queues/{queue}`; on the secondary namespace of a geo-DR pair the queue exists
 //! with no messages, as entities replicate but messages do not), and the geo-DR alias as seen
 //! from either namespace (`namespaces/{ns}/disasterRecoveryConfigs[/{alias}]`), with its role,
-//! partner and pending replication operations.
+//! partner and pending replication operations; and the alias writes: `…/{alias}/failover` (on the
+//! secondary; Service Bus takes an optional `{"properties":{"IsSafeFailover":true}}`) and
+//! `…/{alias}/breakPairing` (on the primary), each 200 at once and settled in virtual time
+//! (`provisioningState` `Accepted` meanwhile).
 
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Utc};
 
 use super::arm::{Ctx, Reply};
 use super::conventions::errors::{no_such_path, resource_not_found};
 use super::conventions::iso;
+use super::operations::{API_CALLER, infra_error, optional_body, respond};
 use crate::azure::wire::messaging::{
-    CountDetails, DisasterRecoveryConfig, DisasterRecoveryProperties, SbQueue, SbQueueProperties,
+    CountDetails, DisasterRecoveryConfig, DisasterRecoveryProperties, FailoverRequest, SbQueue,
+    SbQueueProperties,
 };
 use crate::config::QueueKind;
-use crate::sim::world::{AliasState, NamespaceState, World};
+use crate::sim::world::{AliasView, NamespaceState, World};
 
 /// Routes a Service Bus or Event Hubs request.
 pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
@@ -24,7 +29,6 @@ pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
     {
         return Err(no_such_path(&cx.req.raw_path));
     }
-    cx.expect_method(&Method::GET)?;
     let ns = w
         .namespace(rest[1])
         .filter(|n| {
@@ -39,6 +43,12 @@ pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
             )
         })?;
     let kind = rest[2].to_ascii_lowercase();
+    if kind == "disasterrecoveryconfigs" && rest.len() == 5 {
+        cx.expect_method(&Method::POST)?;
+        let ns = ns.clone();
+        return alias_action(w, cx, &ns, rest[3], rest[4]);
+    }
+    cx.expect_method(&Method::GET)?;
     match (kind.as_str(), rest.len()) {
         ("queues", 4) if ns.kind == QueueKind::ServiceBus => queue(w, ns, rest[3], cx.t)
             .map_or_else(
@@ -55,14 +65,19 @@ pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
             let items = w
                 .aliases()
                 .iter()
-                .filter(|a| w.alias_on(&ns.name, &a.name).is_some())
-                .map(|a| alias(w, ns, a, cx.t))
+                .filter_map(|a| {
+                    let view = w.alias_view(&ns.name, &a.name, cx.t)?;
+                    Some(alias(w, ns, &a.name, &view))
+                })
                 .collect();
             cx.ok(&cx.page(w, items)?)
         }
         ("disasterrecoveryconfigs", 4) => w
-            .alias_on(&ns.name, rest[3])
-            .map(|a| alias(w, ns, a, cx.t))
+            .alias_view(&ns.name, rest[3], cx.t)
+            .and_then(|view| {
+                let name = w.alias_on(&ns.name, rest[3])?.name.clone();
+                Some(alias(w, ns, &name, &view))
+            })
             .map_or_else(
                 || {
                     Err(resource_not_found(
@@ -75,6 +90,41 @@ pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
             ),
         _ => Err(no_such_path(&cx.req.raw_path)),
     }
+}
+
+/// `POST …/disasterRecoveryConfigs/{alias}/failover` or `…/breakPairing`.
+fn alias_action(
+    w: &mut World,
+    cx: &Ctx<'_>,
+    ns: &NamespaceState,
+    alias: &str,
+    action: &str,
+) -> Reply {
+    if w.alias_view(&ns.name, alias, cx.t).is_none() {
+        return Err(resource_not_found(
+            &format!("{}/namespaces/disasterRecoveryConfigs", ns.provider()),
+            &format!("{}/{alias}", ns.name),
+            cx.resource_group(),
+        ));
+    }
+    let started = if action.eq_ignore_ascii_case("failover") {
+        // Event Hubs' failover (2024-01-01) takes no body; a body sent anyway is not read.
+        let safe = if ns.kind == QueueKind::ServiceBus {
+            let req: FailoverRequest = optional_body(cx)?;
+            req.properties
+                .and_then(|p| p.is_safe_failover)
+                .unwrap_or(false)
+        } else {
+            false
+        };
+        w.begin_alias_failover(&ns.name, alias, safe, API_CALLER)
+    } else if action.eq_ignore_ascii_case("breakPairing") {
+        w.begin_break_pairing(&ns.name, alias, API_CALLER)
+    } else {
+        return Err(no_such_path(&cx.req.raw_path));
+    };
+    started.map_err(infra_error)?;
+    respond::<()>(StatusCode::OK, None, &[])
 }
 
 /// The partner of `ns` in any alias, if it has one.
@@ -129,36 +179,26 @@ fn queue(w: &World, ns: &NamespaceState, name: &str, t: DateTime<Utc>) -> Option
     })
 }
 
-fn alias(
-    w: &World,
-    ns: &NamespaceState,
-    a: &AliasState,
-    t: DateTime<Utc>,
-) -> DisasterRecoveryConfig {
-    let primary = a.primary_namespace.eq_ignore_ascii_case(&ns.name);
-    let partner_name = if primary {
-        &a.secondary_namespace
-    } else {
-        &a.primary_namespace
-    };
-    let partner_id = w
-        .namespace(partner_name)
-        .map_or_else(|| partner_name.clone(), NamespaceState::id);
+fn alias(w: &World, ns: &NamespaceState, name: &str, view: &AliasView) -> DisasterRecoveryConfig {
+    // A broken pairing leaves the partner empty, as Azure reports it.
+    let partner_id = view.partner.as_ref().map_or_else(String::new, |p| {
+        w.namespace(p).map_or_else(|| p.clone(), NamespaceState::id)
+    });
     let type_name = if ns.kind == QueueKind::EventHubs {
         "Microsoft.EventHub/Namespaces/disasterrecoveryconfigs"
     } else {
         "Microsoft.ServiceBus/Namespaces/disasterrecoveryconfigs"
     };
     DisasterRecoveryConfig {
-        id: format!("{}/disasterRecoveryConfigs/{}", ns.id(), a.name),
-        name: a.name.clone(),
+        id: format!("{}/disasterRecoveryConfigs/{name}", ns.id()),
+        name: name.to_owned(),
         resource_type: type_name.to_owned(),
         properties: DisasterRecoveryProperties {
-            provisioning_state: Some("Succeeded".to_owned()),
-            pending_replication_operations_count: Some(w.pending_replication(a, t)),
+            provisioning_state: Some(view.provisioning.to_owned()),
+            pending_replication_operations_count: Some(view.pending),
             partner_namespace: Some(partner_id),
             alternate_name: None,
-            role: Some(if primary { "Primary" } else { "Secondary" }.to_owned()),
+            role: Some(view.role.to_owned()),
         },
     }
 }

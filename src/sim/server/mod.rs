@@ -1,29 +1,38 @@
 //! The simulator's HTTP server: axum on 127.0.0.1, serving the world through Azure's own REST
 //! surface. ARM at the root (`/subscriptions/…`, `/providers/…`), Kudu under `/_kudu/{app}`, the
 //! apps' own hosts under `/_apps/{app}`, the Storage queue data plane under `/_queue/{account}`,
-//! and Azure Monitor's metrics data plane under `/_metrics/{region}`.
+//! Azure Monitor's metrics data plane under `/_metrics/{region}`, and the Blob service (the
+//! artifact store's listing) under `/_blob/{account}`.
 //!
 //! Every request first moves the world to the clock's now, then is answered from the world at
 //! that virtual time. Each provider lives in its own module and serialises the shared wire types
 //! of `crate::azure::wire`. This module owns the server's lifecycle and routing only.
 
+mod alerts;
 mod apps;
 mod arm;
+mod blob;
 mod cdn;
 pub mod conventions;
+mod deployment_bodies;
+mod deployments;
 mod graph;
 mod health;
 mod kql;
 mod kudu;
+mod kudu_deploy;
+mod locks;
 mod messaging;
 mod metrics;
 mod monitor;
 mod names;
 mod network;
+mod operations;
 mod queue;
 mod resources;
 mod storage;
 mod web;
+mod web_writes;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -42,7 +51,7 @@ use crate::sim::scenario::Scenario;
 use crate::sim::world::{World, WorldError};
 
 use conventions::middleware::Counters;
-pub use conventions::middleware::RequestCounts;
+pub use conventions::middleware::{RequestCounts, WriteRequest};
 
 /// Options of a simulator server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -170,6 +179,8 @@ fn router(sim: Shared) -> Router {
         .route("/_kudu/{app}/api/deployments", get(kudu::list))
         .route("/_kudu/{app}/api/deployments/latest", get(kudu::latest))
         .route("/_kudu/{app}/api/deployments/{id}", get(kudu::one))
+        .route("/_kudu/{app}/api/zipdeploy", post(kudu_deploy::zipdeploy))
+        .route("/_blob/{account}/{container}", get(blob::list))
         .route("/_apps/{host}/{*path}", get(apps::serve))
         .route(
             "/_queue/{account}/{queue}",
@@ -208,7 +219,8 @@ impl SimHandle {
 
     /// The endpoints a client must use for this simulator (cloud `Simulator`): ARM at the base
     /// URL, Kudu at `{base}/_kudu/{app}`, app hosts at `{base}/_apps/{app}`, Storage queues at
-    /// `{base}/_queue/{account}`, batch metrics at `{base}/_metrics/{region}`. A slot's host is
+    /// `{base}/_queue/{account}`, batch metrics at `{base}/_metrics/{region}`, the Blob service at
+    /// `{base}/_blob/{account}`. A slot's host is
     /// the app's name with `-{slot}` appended, as in Azure (`--{slot}` is accepted too).
     pub fn endpoints(&self) -> Endpoints {
         let base = self.base_url();
@@ -220,12 +232,18 @@ impl SimHandle {
             kudu: format!("{base}/_kudu/{{app}}"),
             app_host: format!("{base}/_apps/{{app}}"),
             metrics: format!("{base}/_metrics/{{region}}"),
+            blob: format!("{base}/_blob/{{account}}"),
         }
     }
 
     /// The request counts so far.
     pub fn counts(&self) -> RequestCounts {
         self.sim.counters.snapshot()
+    }
+
+    /// Every request that changed (or asked to change) state so far, method and path only.
+    pub fn write_log(&self) -> Vec<WriteRequest> {
+        self.sim.counters.write_log()
     }
 
     /// The virtual clock.

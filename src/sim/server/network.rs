@@ -1,18 +1,24 @@
 //! Microsoft.Network Traffic Manager: the profile with its endpoints, and one endpoint
-//! (`trafficmanagerprofiles/{profile}/{AzureEndpoints|ExternalEndpoints|NestedEndpoints}/{name}`).
-//! Endpoint status is world state; monitor status follows the apps' health probes. Ids use
-//! Azure's camelCase type segments (`azureEndpoints`) whatever case the path used.
+//! (`trafficmanagerprofiles/{profile}/{AzureEndpoints|ExternalEndpoints|NestedEndpoints}/{name}`),
+//! read (GET) and changed (PATCH `endpointStatus`, `priority`, `weight`: applied at once, 200 with
+//! the endpoint, as Traffic Manager answers synchronously). Endpoint status is world state;
+//! monitor status follows the apps' health probes. Ids use Azure's camelCase type segments
+//! (`azureEndpoints`) whatever case the path used.
 
 use axum::http::Method;
 use chrono::{DateTime, Utc};
 
 use super::arm::{Ctx, Reply};
-use super::conventions::errors::{no_such_path, resource_not_found};
+use super::conventions::errors::{Fail, no_such_path, resource_not_found};
 use super::names::{display_location, host_name};
+use super::operations::{API_CALLER, body, in_range, infra_error, invalid, toggle};
 use crate::azure::wire::network::{
-    TmDnsConfig, TmEndpoint, TmEndpointProperties, TmMonitorConfig, TmProfile, TmProfileProperties,
+    TmDnsConfig, TmEndpoint, TmEndpointPatch, TmEndpointProperties, TmMonitorConfig, TmProfile,
+    TmProfileProperties,
 };
-use crate::sim::world::{EndpointState, PRODUCTION, TmState, World, endpoint_type_segment};
+use crate::sim::world::{
+    EndpointChange, EndpointState, PRODUCTION, TmState, World, endpoint_type_segment,
+};
 
 const TYPE: &str = "Microsoft.Network/trafficManagerProfiles";
 
@@ -34,28 +40,78 @@ pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
                 && tm.resource_group.eq_ignore_ascii_case(cx.resource_group())
         })
         .ok_or_else(|| resource_not_found(TYPE, rest[1], cx.resource_group()))?;
+    if rest.len() == 4 && cx.req.method == Method::PATCH {
+        let tm = tm.clone();
+        return patch(w, cx, &tm, rest[2], rest[3]);
+    }
     cx.expect_method(&Method::GET)?;
     match rest.len() {
         2 => cx.ok(&profile(w, tm, cx.t)),
         4 => {
-            let e = tm
-                .endpoints
-                .iter()
-                .find(|e| {
-                    e.name.eq_ignore_ascii_case(rest[3])
-                        && endpoint_type_segment(e.endpoint_type).eq_ignore_ascii_case(rest[2])
-                })
-                .ok_or_else(|| {
-                    resource_not_found(
-                        &format!("{TYPE}/{}", rest[2]),
-                        &format!("{}/{}", tm.profile, rest[3]),
-                        cx.resource_group(),
-                    )
-                })?;
+            let e = find_endpoint(tm, rest[2], rest[3], cx)?;
             cx.ok(&endpoint(w, tm, e, cx.t))
         }
         _ => Err(no_such_path(&cx.req.raw_path)),
     }
+}
+
+/// The endpoint `name` of path type `kind`, or ARM's 404.
+fn find_endpoint<'a>(
+    tm: &'a TmState,
+    kind: &str,
+    name: &str,
+    cx: &Ctx<'_>,
+) -> Result<&'a EndpointState, Fail> {
+    tm.endpoints
+        .iter()
+        .find(|e| {
+            e.name.eq_ignore_ascii_case(name)
+                && endpoint_type_segment(e.endpoint_type).eq_ignore_ascii_case(kind)
+        })
+        .ok_or_else(|| {
+            resource_not_found(
+                &format!("{TYPE}/{kind}"),
+                &format!("{}/{name}", tm.profile),
+                cx.resource_group(),
+            )
+        })
+}
+
+/// `PATCH …/{endpointType}/{name}`: changes status, priority or weight now.
+fn patch(w: &mut World, cx: &Ctx<'_>, tm: &TmState, kind: &str, name: &str) -> Reply {
+    let e = find_endpoint(tm, kind, name, cx)?;
+    let patch: TmEndpointPatch = body(cx)?;
+    let p = &patch.properties;
+    let app = &w.apps()[e.app];
+    let retarget = p
+        .target
+        .as_deref()
+        .is_some_and(|t| !t.eq_ignore_ascii_case(&host_name(app, PRODUCTION)))
+        || p.target_resource_id
+            .as_deref()
+            .is_some_and(|t| !t.eq_ignore_ascii_case(&app.id()));
+    if retarget {
+        return Err(invalid(
+            "BadRequest",
+            "properties.target",
+            "The simulator cannot move an endpoint to another target; change its status,              priority or weight.",
+        ));
+    }
+    let change = EndpointChange {
+        status: toggle(p.endpoint_status.as_deref(), "properties.endpointStatus")?,
+        priority: in_range(p.priority, 1..=1000, "properties.priority")?,
+        weight: in_range(p.weight, 1..=1000, "properties.weight")?,
+    };
+    let endpoint_name = e.name.clone();
+    w.patch_endpoint(&endpoint_name, change, API_CALLER)
+        .map_err(infra_error)?;
+    let tm = w
+        .routing()
+        .tm
+        .clone()
+        .ok_or_else(|| no_such_path(&cx.req.raw_path))?;
+    let e = find_endpoint(&tm, kind, name, cx)?;
+    cx.ok(&endpoint(w, &tm, e, cx.t))
 }
 
 fn profile_id(tm: &TmState) -> String {
@@ -117,7 +173,7 @@ pub(crate) fn endpoint(w: &World, tm: &TmState, e: &EndpointState, t: DateTime<U
                 }
                 .to_owned(),
             ),
-            weight: Some(1),
+            weight: Some(u32::from(e.weight)),
             priority: Some(u32::from(e.priority)),
             endpoint_location: Some(display_location(&app.location)),
             endpoint_monitor_status: Some(w.endpoint_monitor_status(e, t).to_owned()),

@@ -1,6 +1,7 @@
 //! Microsoft.Web: sites and slots (list by resource group with `includeSlots`, get), ARM
 //! deployment records, app settings (`config/appsettings/list`), host keys, functions with their
-//! disabled state, and function keys; each with its slot variant under `slots/{slot}`.
+//! disabled state, and function keys; each with its slot variant under `slots/{slot}`. Writes
+//! are `web_writes`'; a zip deployment still running shows here as an unfinished record.
 
 use axum::http::Method;
 use chrono::DateTime;
@@ -14,7 +15,9 @@ use crate::azure::wire::web::{
     ArmDeployment, ArmDeploymentProperties, FunctionEnvelope, FunctionProperties, HostKeys,
     HostNameSslState, Site, SiteProperties, SlotSwapStatus, StringDictionary,
 };
-use crate::sim::world::{AppState, PRODUCTION, World};
+use crate::sim::world::{
+    AppState, OperationKind, PRODUCTION, WebOperation as Operation, World, ZIP_DEPLOYER,
+};
 
 /// Routes a Microsoft.Web request.
 pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
@@ -41,6 +44,9 @@ pub(crate) fn handle(w: &mut World, cx: &Ctx<'_>) -> Reply {
         }
         [_, name, more @ ..] => (find_slot(w, cx, app, name)?, more),
     };
+    if let Some(reply) = super::web_writes::route(w, cx, app, slot, tail) {
+        return reply;
+    }
     route(w, cx, app, slot, tail)
 }
 
@@ -54,12 +60,12 @@ fn route(w: &World, cx: &Ctx<'_>, app: usize, slot: usize, tail: &[&str]) -> Rep
         }
         ["deployments"] => {
             cx.expect_method(&Method::GET)?;
-            let items = deployments(w, app, slot);
+            let items = deployments(w, app, slot, cx.t);
             cx.ok(&cx.page(w, items)?)
         }
         ["deployments", _] => {
             cx.expect_method(&Method::GET)?;
-            deployments(w, app, slot)
+            deployments(w, app, slot, cx.t)
                 .into_iter()
                 .find(|d| d.name.rsplit('/').next() == Some(tail[1]))
                 .map_or_else(|| Err(not_found(w, app, tail[1])), |d| cx.ok(&d))
@@ -239,7 +245,7 @@ pub(crate) fn site(w: &World, app: usize, slot: usize, t: DateTime<chrono::Utc>)
     }
 }
 
-fn deployments(w: &World, app: usize, slot: usize) -> Vec<ArmDeployment> {
+fn deployments(w: &World, app: usize, slot: usize, t: DateTime<chrono::Utc>) -> Vec<ArmDeployment> {
     let a = &w.apps()[app];
     let s = &a.slots[slot];
     let active = s.active_deployment().map(|d| d.id.clone());
@@ -251,10 +257,34 @@ fn deployments(w: &World, app: usize, slot: usize) -> Vec<ArmDeployment> {
             format!("{}/{}", a.name, s.name),
         )
     };
-    s.deployments
-        .iter()
-        .rev()
-        .map(|d| ArmDeployment {
+    let running = w
+        .running_deployment(app, &s.name)
+        .and_then(|o| match &o.kind {
+            OperationKind::Deploy {
+                version,
+                deployment_id,
+                ..
+            } => Some(ArmDeployment {
+                id: format!("{}/deployments/{deployment_id}", a.slot_id(&s.name)),
+                name: format!("{prefix}/{deployment_id}"),
+                resource_type: rtype.to_owned(),
+                properties: ArmDeploymentProperties {
+                    status: Some(running_status(o, t)),
+                    message: Some(version.clone()),
+                    author: Some(o.caller.clone()),
+                    deployer: Some(ZIP_DEPLOYER.to_owned()),
+                    author_email: None,
+                    start_time: Some(iso(o.started)),
+                    end_time: None,
+                    active: Some(false),
+                    details: None,
+                },
+            }),
+            OperationKind::Swap { .. } => None,
+        });
+    running
+        .into_iter()
+        .chain(s.deployments.iter().rev().map(|d| ArmDeployment {
             id: format!("{}/deployments/{}", a.slot_id(&s.name), d.id),
             name: format!("{prefix}/{}", d.id),
             resource_type: rtype.to_owned(),
@@ -269,11 +299,21 @@ fn deployments(w: &World, app: usize, slot: usize) -> Vec<ArmDeployment> {
                 active: Some(active.as_deref() == Some(d.id.as_str())),
                 details: None,
             },
-        })
+        }))
         .collect()
 }
 
-fn app_settings(w: &World, app: usize, slot: usize) -> StringDictionary {
+/// Kudu's status code for a deployment still running at `t`: 1 (Building) in its first half,
+/// 2 (Deploying) after.
+pub(crate) fn running_status(o: &Operation, t: DateTime<chrono::Utc>) -> i32 {
+    if t - o.started < (o.completes - o.started) / 2 {
+        1
+    } else {
+        2
+    }
+}
+
+pub(crate) fn app_settings(w: &World, app: usize, slot: usize) -> StringDictionary {
     let a = &w.apps()[app];
     let s = &a.slots[slot];
     StringDictionary {

@@ -258,6 +258,7 @@ pub(super) fn routing(w: &World, estate: &Estate) -> Routing {
                         endpoint_type: e.endpoint_type,
                         app: w.app_index(&e.app)?,
                         priority: e.priority,
+                        weight: 1,
                         status: History::new(Toggle::Enabled),
                     })
                 })

@@ -22,7 +22,7 @@ const PIPELINE: &str = "release-pipeline";
 const OPERATOR: &str = "ops-engineer@contoso.example";
 
 impl World {
-    fn app_slot(&self, app: &str, slot: &str) -> Result<(usize, usize), WorldError> {
+    pub(super) fn app_slot(&self, app: &str, slot: &str) -> Result<(usize, usize), WorldError> {
         let a = self
             .app_index(app)
             .ok_or_else(|| WorldError::UnknownApp(app.to_owned()))?;
@@ -44,6 +44,18 @@ impl World {
         target: &str,
         caller: &str,
     ) -> Result<(), WorldError> {
+        self.swap_slots_over(app, source, target, caller, TimeDelta::seconds(40))
+    }
+
+    /// [`World::swap_slots`], logged as an operation that took `duration` and ends now.
+    pub(super) fn swap_slots_over(
+        &mut self,
+        app: &str,
+        source: &str,
+        target: &str,
+        caller: &str,
+        duration: TimeDelta,
+    ) -> Result<(), WorldError> {
         let (a, s) = self.app_slot(app, source)?;
         let (_, d) = self.app_slot(app, target)?;
         if s == d {
@@ -64,7 +76,7 @@ impl World {
             ("sourceSlot".to_owned(), self.apps[a].slots[s].name.clone()),
             ("targetSlot".to_owned(), self.apps[a].slots[d].name.clone()),
         ]);
-        self.record_operation(op, &resource, caller, t, TimeDelta::seconds(40), &props);
+        self.record_operation(op, &resource, caller, t, duration, &props);
         Ok(())
     }
 

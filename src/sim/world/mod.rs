@@ -9,19 +9,33 @@
 
 mod activity;
 mod apps;
+mod artifacts;
 mod build;
 mod check;
 mod events;
 mod faults;
+mod geo_dr;
+mod governance;
 mod health;
 mod history;
+mod infra;
+mod keys;
 mod queues;
+mod route_writes;
 mod routing;
 mod secrets;
 mod storage;
+mod storage_failover;
 mod telemetry;
+mod template_eval;
+mod template_expr;
+mod templates;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_infra;
+mod what_if;
+mod writes;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -32,17 +46,32 @@ use crate::sim::scenario::{Scenario, ScenarioError, VersionProfile};
 
 pub use activity::{ActivityRecord, INGESTION_DELAY};
 pub use apps::{AppState, Deployment, FunctionDef, PRODUCTION, SlotState, SwapRecord};
+pub use artifacts::ArtifactBlob;
 pub use faults::{ActiveFaults, FaultKind, FaultWindow};
+pub use geo_dr::{AliasView, BrokenPairing};
+pub use governance::{AlertRule, Lock, LockLevel, scope_covers};
 pub use health::{HealthReport, HealthStatus, PlatformStatus};
 pub use history::History;
+pub use infra::{InfraError, OpKind, OpPhase, OpTimings, Operation};
+pub use keys::HostKeyKind;
 pub use queues::{Batch, MESSAGE_TTL, PeekedMessage, QueueState};
+pub use route_writes::{EndpointChange, OriginChange};
 pub use routing::{
     EndpointState, FD_SAMPLE_SIZE, FD_SUCCESSFUL_SAMPLES, FdState, OriginState,
     PROBE_INTERVAL_SECONDS, Routing, TM_TOLERATED_FAILURES, TmState,
 };
 pub use secrets::HostKeySet;
 pub use storage::{AliasState, GeoReplication, NamespaceState, StorageState, StorageView};
+pub use storage_failover::FailoverRecord;
 pub use telemetry::MinuteStats;
+pub use template_eval::{
+    Evaluated, EvaluatedParameter, EvaluatedResource, RgContext, TemplateIssue, evaluate,
+};
+pub use templates::DeploymentRecord;
+pub use writes::{
+    DEFAULT_DEPLOY_DURATION, DEFAULT_SWAP_DURATION, Operation as WebOperation, OperationKind,
+    ZIP_DEPLOYER,
+};
 
 pub(crate) use check::check_scenario;
 
@@ -78,6 +107,24 @@ pub enum WorldError {
     /// A slot cannot be swapped with itself.
     #[error("cannot swap slot {0:?} with itself")]
     SameSlot(String),
+    /// No such function.
+    #[error("app {app} has no function named {function:?}")]
+    UnknownFunction {
+        /// The app.
+        app: String,
+        /// The function asked for.
+        function: String,
+    },
+    /// Another operation is running on the app.
+    #[error("app {app} is busy with {operation} (operation {id})")]
+    Busy {
+        /// The app.
+        app: String,
+        /// The running operation's name.
+        operation: String,
+        /// Its id.
+        id: String,
+    },
 }
 
 /// The path segment (and id segment) of a Traffic Manager endpoint type: ids use camelCase.
@@ -110,6 +157,8 @@ pub struct World {
     faults: faults::Faults,
     activity: Vec<ActivityRecord>,
     deploy_seq: u64,
+    infra: infra::Infra,
+    ops: writes::Operations,
 }
 
 impl World {
@@ -172,6 +221,8 @@ impl World {
             faults: faults::Faults::default(),
             activity: Vec::new(),
             deploy_seq: 0,
+            infra: infra::Infra::default(),
+            ops: writes::Operations::default(),
         };
         w.queues = build::queues(&w, estate, scenario);
         w.routing = build::routing(&w, estate);
@@ -202,8 +253,22 @@ impl World {
         }
         loop {
             let next_tick = self.last_tick + TimeDelta::seconds(1);
-            let next_event = self.timeline.get(self.next_event).map(|(et, _)| *et);
-            if let Some(et) = next_event.filter(|et| *et <= t && *et <= next_tick) {
+            let due = |at: Option<DateTime<Utc>>| at.filter(|at| *at <= t && *at <= next_tick);
+            let next_event = due(self.timeline.get(self.next_event).map(|(et, _)| *et));
+            // Long-running operations (infra writes) complete in time order with the rest.
+            if let Some(d) =
+                due(self.next_operation_due()).filter(|d| next_event.is_none_or(|et| *d <= et))
+            {
+                self.apply_operations_due(d);
+                continue;
+            }
+            let next_op = due(self.ops.next_due());
+            if let Some(ot) = next_op.filter(|ot| next_event.is_none_or(|et| *ot < et)) {
+                // An operation the API began (a swap, a deployment) completes.
+                self.complete_operations(ot);
+                continue;
+            }
+            if let Some(et) = next_event {
                 // A scenario that passed its checks names only what exists, so this cannot fail;
                 // should it, the event is skipped rather than stopping time.
                 if let Err(e) = self.apply_due(et) {

@@ -33,6 +33,8 @@ pub struct EndpointState {
     pub app: usize,
     /// Priority.
     pub priority: u16,
+    /// Weight (weighted routing; 1 unless changed).
+    pub weight: u16,
     /// Enabled or disabled, over time.
     pub status: History<Toggle>,
 }

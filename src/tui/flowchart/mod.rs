@@ -4,6 +4,7 @@
 //!
 //! The decision engine (#4) will own the evaluation; until then `simple_eval` answers.
 
+pub mod from_decide;
 pub mod layout;
 pub mod route;
 pub mod simple_eval;

@@ -7,6 +7,7 @@ pub mod flowchart;
 pub mod footer;
 pub mod header;
 pub mod overlay;
+pub mod plan;
 pub mod presenter;
 pub mod queues;
 pub mod region_rows;

@@ -19,6 +19,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
         Some(Modal::Help) => help(f, area, app),
         Some(Modal::Command(line)) => command_line(f, area, app, line),
         Some(Modal::Notice { title, body }) => notice(f, area, app, title, body),
+        Some(Modal::Plan(d)) => super::plan::render(f, area, app, d),
     }
 }
 
@@ -44,19 +45,26 @@ fn help(f: &mut Frame, area: Rect, app: &AppState) {
         "Every status has a symbol and a word: ✓ healthy  ! degraded  ✗ unhealthy  ⊘ unreachable  ? unknown",
         theme.style(Role::Muted),
     ));
-    let h = (lines.len() as u16 + 2).min(area.height);
-    let r = area.centered(
-        Constraint::Length(area.width.min(84)),
-        Constraint::Length(h),
-    );
+    let w = area.width.min(84);
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = u16::try_from(para.line_count(w.saturating_sub(2))).unwrap_or(u16::MAX);
+    let total = rows.saturating_add(2);
+    let h = total.min(area.height);
+    let r = area.centered(Constraint::Length(w), Constraint::Length(h));
     f.render_widget(Clear, r);
-    let block = pane_block("Help · Esc closes", None, true, theme);
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        r,
-    );
+    let cut = total > area.height;
+    let title = if cut {
+        "Help · ↑↓ scroll · Esc closes"
+    } else {
+        "Help · Esc closes"
+    };
+    let scroll = if cut {
+        app.ui.help_scroll.min(total - area.height)
+    } else {
+        0
+    };
+    let block = pane_block(title, None, true, theme);
+    f.render_widget(para.block(block).scroll((scroll, 0)), r);
 }
 
 fn command_line(f: &mut Frame, area: Rect, app: &AppState, line: &CommandLine) {

@@ -190,16 +190,25 @@ fn heading(region: &RegionInfo, rows: &[&AppRow], width: usize, theme: &Theme) -
             theme.style(Role::Title),
         ));
         let ok = rows.iter().filter(|r| r.platform_ok()).count();
-        let (sym, rh_role) = if ok == rows.len() {
-            ("✓", Role::Ok)
+        // Resource Health that is missing or stale is not known, which is not "unavailable".
+        let unknown = rows
+            .iter()
+            .filter(|r| r.platform.is_none() || r.platform_fresh != Freshness::Fresh)
+            .count();
+        let (text, rh_role) = if ok == rows.len() {
+            (format!("✓ {ok}/{} available", rows.len()), Role::Ok)
+        } else if unknown == rows.len() {
+            ("? not known".to_owned(), Role::Stale)
+        } else if unknown > 0 {
+            (
+                format!("? {ok}/{} up, {unknown} unknown", rows.len()),
+                Role::Warn,
+            )
         } else {
-            ("!", Role::Warn)
+            (format!("! {ok}/{} available", rows.len()), Role::Warn)
         };
         right.push(Span::styled("RH ", theme.style(Role::Muted)));
-        right.push(Span::styled(
-            format!("{sym} {ok}/{} available", rows.len()),
-            theme.style(rh_role),
-        ));
+        right.push(Span::styled(text, theme.style(rh_role)));
         right.push(Span::styled(" · ", theme.style(Role::Muted)));
     } else {
         spans.push(Span::styled(format!(" · {role}"), theme.style(Role::Title)));

@@ -8,6 +8,7 @@ use chrono::Duration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use tokio::sync::{mpsc, watch};
 
@@ -69,6 +70,21 @@ fn detail_presenter_and_help_at_120x40() {
         app.update(Msg::Command(cmd));
         insta::assert_snapshot!(format!("{name}_120x40"), draw(&app, 120, 40).backend());
     }
+}
+
+#[test]
+fn help_taller_than_the_terminal_scrolls_to_its_last_line() {
+    let mut app = fixtures::console_at(BAD, (80, 24), &ConsoleOptions::default());
+    app.update(Msg::Command(Command::Help));
+    let top = text(draw(&app, 80, 24).backend().buffer());
+    assert!(top.contains("Help · ↑↓ scroll · Esc closes"), "{top}");
+    assert!(!top.contains("leave the console"), "{top}");
+    for _ in 0..40 {
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));
+    }
+    let bottom = text(draw(&app, 80, 24).backend().buffer());
+    assert!(bottom.contains("leave the console"), "{bottom}");
+    assert!(bottom.contains("? unknown"), "{bottom}");
 }
 
 #[test]
@@ -430,7 +446,7 @@ async fn the_event_loop_draws_takes_snapshots_and_quits_on_q() {
     in_tx.send(key('p')).await.expect("queued");
     in_tx.send(key('q')).await.expect("queued");
     let now = || fixtures::at(fixtures::DETECTED + 20);
-    event_loop(&mut term, &mut app, &mut snap_rx, in_rx, &now)
+    event_loop(&mut term, &mut app, &mut snap_rx, in_rx, &mut None, &now)
         .await
         .expect("a clean quit");
     assert!(
@@ -453,7 +469,7 @@ async fn the_event_loop_reports_a_terminal_input_error() {
         .await
         .expect("queued");
     let now = || fixtures::at(CALM);
-    let err = event_loop(&mut term, &mut app, &mut snap_rx, in_rx, &now)
+    let err = event_loop(&mut term, &mut app, &mut snap_rx, in_rx, &mut None, &now)
         .await
         .expect_err("the error comes back");
     assert!(format!("{err:#}").contains("tty gone"), "{err:#}");

@@ -28,8 +28,20 @@ pub struct RequestCounts {
     pub writes: u64,
     /// By HTTP method.
     pub by_method: BTreeMap<String, u64>,
-    /// By surface: `arm`, `kudu`, `app`, `queue`, `metrics`.
+    /// By surface: `arm`, `kudu`, `app`, `queue`, `metrics`, `blob`.
     pub by_surface: BTreeMap<String, u64>,
+}
+
+/// One request that changed (or asked to change) state: its method and path, never its query
+/// or body (a package URI's SAS, a setting's value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteRequest {
+    /// The request's sequence number.
+    pub number: u64,
+    /// HTTP method.
+    pub method: String,
+    /// The path as received.
+    pub path: String,
 }
 
 /// Live counters.
@@ -38,6 +50,7 @@ pub struct Counters {
     total: AtomicU64,
     writes: AtomicU64,
     detail: Mutex<(BTreeMap<String, u64>, BTreeMap<String, u64>)>,
+    write_log: Mutex<Vec<WriteRequest>>,
 }
 
 /// Which surface a path belongs to.
@@ -48,6 +61,7 @@ pub fn surface(path: &str) -> &'static str {
         "_apps" => "app",
         "_queue" => "queue",
         "_metrics" => "metrics",
+        "_blob" => "blob",
         _ => "arm",
     }
 }
@@ -78,6 +92,14 @@ impl Counters {
         let n = self.total.fetch_add(1, Ordering::Relaxed) + 1;
         if is_write(method, path) {
             self.writes.fetch_add(1, Ordering::Relaxed);
+            self.write_log
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(WriteRequest {
+                    number: n,
+                    method: method.as_str().to_owned(),
+                    path: path.to_owned(),
+                });
         }
         let mut d = self
             .detail
@@ -86,6 +108,14 @@ impl Counters {
         *d.0.entry(method.as_str().to_owned()).or_default() += 1;
         *d.1.entry(surface(path).to_owned()).or_default() += 1;
         n
+    }
+
+    /// Every write so far, in arrival order.
+    pub fn write_log(&self) -> Vec<WriteRequest> {
+        self.write_log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// The counts so far.
@@ -265,6 +295,41 @@ mod tests {
     }
 
     #[test]
+    fn the_infrastructure_writes_count_as_writes() {
+        let rg = "/subscriptions/s/resourceGroups/g/providers";
+        for (m, p) in [
+            (
+                Method::PATCH,
+                "Microsoft.Network/trafficmanagerprofiles/p/AzureEndpoints/e",
+            ),
+            (
+                Method::PATCH,
+                "Microsoft.Cdn/profiles/p/originGroups/g/origins/o",
+            ),
+            (
+                Method::POST,
+                "Microsoft.ServiceBus/namespaces/n/disasterRecoveryConfigs/a/failover",
+            ),
+            (
+                Method::POST,
+                "Microsoft.EventHub/namespaces/n/disasterRecoveryConfigs/a/breakPairing",
+            ),
+            (Method::POST, "Microsoft.Storage/storageAccounts/a/failover"),
+            (Method::PUT, "Microsoft.Authorization/locks/l"),
+            (Method::DELETE, "Microsoft.AlertsManagement/actionRules/r"),
+            (Method::PUT, "Microsoft.Resources/deployments/d"),
+            (Method::POST, "Microsoft.Resources/deployments/d/whatIf"),
+            (Method::POST, "Microsoft.Resources/deployments/d/validate"),
+        ] {
+            assert!(is_write(&m, &format!("{rg}/{p}")), "{m} {p}");
+        }
+        assert!(!is_write(
+            &Method::GET,
+            "/subscriptions/s/operationresults/x"
+        ));
+    }
+
+    #[test]
     fn counters_count_by_method_and_surface() {
         let c = Counters::default();
         c.record(&Method::GET, "/subscriptions/x");
@@ -272,6 +337,10 @@ mod tests {
         c.record(&Method::PUT, "/_queue/a/q");
         let s = c.snapshot();
         assert_eq!((s.total, s.writes), (3, 1));
+        let log = c.write_log();
+        assert_eq!(log.len(), 1);
+        assert_eq!((log[0].number, log[0].method.as_str()), (3, "PUT"));
+        assert_eq!(log[0].path, "/_queue/a/q");
         assert_eq!(s.by_method.get("HEAD"), Some(&1));
         assert_eq!(s.by_surface.get("queue"), Some(&2));
         assert_eq!(s.by_surface.get("arm"), Some(&1));

@@ -180,7 +180,9 @@ pub fn supported_versions(namespace: &str, resource_type: &str) -> Option<&'stat
             "2025-05-01",
         ],
         ("microsoft.network", "trafficmanagerprofiles") => &["2022-04-01", "2026-09-01"],
-        ("microsoft.cdn", "profiles") => &["2024-02-01", "2024-09-01", "2025-04-15"],
+        ("microsoft.cdn", "profiles" | "operationresults") => {
+            &["2024-02-01", "2024-09-01", "2025-04-15"]
+        }
         ("microsoft.resourcehealth", "availabilitystatuses") => &["2024-02-01", "2025-05-01"],
         ("microsoft.insights", "metrics") => {
             &["2018-01-01", "2021-05-01", "2023-10-01", "2024-02-01"]
@@ -188,12 +190,18 @@ pub fn supported_versions(namespace: &str, resource_type: &str) -> Option<&'stat
         ("microsoft.insights", "eventtypes") => &["2015-04-01"],
         ("microsoft.resourcegraph", "resources") => &["2021-03-01", "2022-10-01", "2024-04-01"],
         ("microsoft.storage", "storageaccounts") => &["2023-05-01", "2024-01-01", "2025-01-01"],
+        // Storage's own async-operation links carry an older version.
+        ("microsoft.storage", "locations") => {
+            &["2022-09-01", "2023-05-01", "2024-01-01", "2025-01-01"]
+        }
         ("microsoft.servicebus" | "microsoft.eventhub", "namespaces") => {
             &["2021-11-01", "2024-01-01"]
         }
-        ("microsoft.resources", "resourcegroups") => {
+        ("microsoft.resources", "resourcegroups" | "deployments") => {
             &["2021-04-01", "2022-09-01", "2024-03-01", "2025-04-01"]
         }
+        ("microsoft.authorization", "locks") => &["2016-09-01", "2020-05-01"],
+        ("microsoft.alertsmanagement", "actionrules") => &["2021-08-08"],
         _ => return None,
     })
 }
@@ -212,6 +220,8 @@ pub fn known_namespace(namespace: &str) -> bool {
             | "microsoft.servicebus"
             | "microsoft.eventhub"
             | "microsoft.resources"
+            | "microsoft.authorization"
+            | "microsoft.alertsmanagement"
     )
 }
 

@@ -1,0 +1,389 @@
+//! Verification after a recovery action (seed 000, "Verification"): every health check of the
+//! apps now serving is Healthy, read after the action finished; their failure rate is back within
+//! the pre-incident baseline; their latency too — as average and maximum response time per
+//! minute, which is what the metrics hold (there is no p95 in the model, and the words say so);
+//! and their queues are draining. Also which apps to verify after an action: the app itself after
+//! a rollback or rebuild, the counterparts taking over after a failover.
+//! Pure.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::config::Estate;
+use crate::model::{AppState, Health, MetricPoint, Snapshot};
+
+use super::evidence::{age, clock, fresh};
+use super::gates::{Tally, worst};
+use super::onset::{Baseline, baseline, pct};
+use super::reach::reach;
+use super::{GateCheck, GateStatus, ProposedAction};
+
+/// The failure-rate ceiling used when no pre-incident baseline is in the kept series.
+pub const FALLBACK_CEILING: f64 = 0.01;
+/// How many of the latest minutes after the action are judged.
+pub const RECENT_MINUTES: usize = 3;
+/// Latency counts as back when the average is within this factor of the baseline's…
+pub const LATENCY_FACTOR: f64 = 1.5;
+/// …or within this many milliseconds of it.
+pub const LATENCY_SLACK_MS: f64 = 50.0;
+
+/// The result of verification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verification {
+    /// The checks.
+    pub checks: Vec<GateCheck>,
+    /// The worst of them.
+    pub status: GateStatus,
+}
+
+/// The apps that must be healthy after `action`: the counterparts taking over after a
+/// failover-type action, else the app acted on, else the affected apps.
+pub fn subjects<'a>(
+    action: &ProposedAction,
+    affected: &[&'a AppState],
+    snap: &'a Snapshot,
+    estate: &Estate,
+) -> Vec<&'a AppState> {
+    let r = reach(action, snap, estate);
+    let takes_over = !r.pairs.is_empty()
+        && r.apps.is_empty()
+        && matches!(
+            action.kind,
+            super::ActionKind::Failover
+                | super::ActionKind::AliasFailover
+                | super::ActionKind::StorageFailover
+        );
+    let mut out: Vec<&AppState> = Vec::new();
+    if takes_over
+        || matches!(
+            action.kind,
+            super::ActionKind::TmDisable | super::ActionKind::FdDisable
+        )
+    {
+        let from_affected: Vec<&AppState> = r
+            .pairs
+            .iter()
+            .filter(|(p, _)| affected.iter().any(|a| a.name == p.name))
+            .map(|(_, s)| *s)
+            .collect();
+        let pick = if from_affected.is_empty() {
+            r.pairs.iter().map(|(_, s)| *s).collect()
+        } else {
+            from_affected
+        };
+        for s in pick {
+            if !out.iter().any(|x| x.name == s.name) {
+                out.push(s);
+            }
+        }
+    } else if let Some(a) = r.apps.first() {
+        out.push(a);
+    } else {
+        out.extend(affected.iter().copied());
+    }
+    out
+}
+
+fn health(apps: &[&AppState], since: DateTime<Utc>, now: DateTime<Utc>) -> GateCheck {
+    let mut t = Tally::default();
+    for a in apps {
+        let slot = a.production();
+        match slot.map(|s| (fresh(&s.health, now), s.health.at)) {
+            Some((Ok(_), Some(at))) if at < since => t.unknown.push(format!(
+                "{} health last read {}, before the action finished",
+                a.name,
+                clock(at)
+            )),
+            Some((Ok(r), _)) => {
+                let bad: Vec<String> = r
+                    .checks
+                    .iter()
+                    .filter(|(_, h)| **h != Health::Healthy)
+                    .map(|(n, h)| format!("{n} {}", h.label()))
+                    .collect();
+                if r.status == Health::Healthy && bad.is_empty() {
+                    t.pass
+                        .push(format!("{} ({} checks)", a.name, r.checks.len()));
+                } else {
+                    let detail = if bad.is_empty() {
+                        r.status.label().to_owned()
+                    } else {
+                        bad.join(", ")
+                    };
+                    t.fail.push(format!("{}: {detail}", a.name));
+                }
+            }
+            Some((Err(e), _)) => t.unknown.push(format!("{} {e}", a.name)),
+            None => t.fail.push(format!("{}: no production slot", a.name)),
+        }
+    }
+    t.check("every health check healthy", |p| {
+        format!("healthy: {}", p.join(", "))
+    })
+}
+
+fn mean(v: impl Iterator<Item = f64>) -> Option<f64> {
+    let (n, s) = v.fold((0usize, 0.0), |(n, s), x| (n + 1, s + x));
+    (n > 0).then(|| s / n as f64)
+}
+
+/// The latest minutes (with requests) that started at or after `since`.
+fn recent(points: &[MetricPoint], since: DateTime<Utc>) -> Vec<&MetricPoint> {
+    let after: Vec<&MetricPoint> = points
+        .iter()
+        .filter(|p| p.at >= since && p.requests > 0.0)
+        .collect();
+    after[after.len().saturating_sub(RECENT_MINUTES)..].to_vec()
+}
+
+fn rates_and_latency(
+    apps: &[&AppState],
+    since: DateTime<Utc>,
+    baseline_until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> (GateCheck, GateCheck) {
+    let (mut rate, mut lat) = (Tally::default(), Tally::default());
+    for a in apps {
+        let points = match fresh(&a.metrics, now) {
+            Ok(p) => p,
+            Err(e) => {
+                rate.unknown.push(format!("{} {e}", a.name));
+                lat.unknown.push(format!("{} {e}", a.name));
+                continue;
+            }
+        };
+        let after = recent(points, since);
+        if after.is_empty() {
+            let w = format!("{}: no metrics minute since {} yet", a.name, clock(since));
+            rate.unknown.push(w.clone());
+            lat.unknown.push(w);
+            continue;
+        }
+        let base: Option<Baseline> = baseline(points, baseline_until);
+        let now_rate = after.iter().map(|p| p.failures).sum::<f64>()
+            / after.iter().map(|p| p.requests).sum::<f64>();
+        let (ceiling, basis) = match &base {
+            Some(b) => (
+                b.ceiling,
+                format!(
+                    "baseline {} over {}, ceiling {}",
+                    pct(b.failure_rate),
+                    b.basis,
+                    pct(b.ceiling)
+                ),
+            ),
+            None => (
+                FALLBACK_CEILING,
+                format!(
+                    "no pre-incident baseline in the kept series; ceiling {}",
+                    pct(FALLBACK_CEILING)
+                ),
+            ),
+        };
+        let words = format!(
+            "{} {} over the last {} min ({basis})",
+            a.name,
+            pct(now_rate),
+            after.len()
+        );
+        if now_rate <= ceiling {
+            rate.pass.push(words);
+        } else {
+            rate.fail.push(words);
+        }
+        let avg = mean(after.iter().filter_map(|p| p.avg_ms));
+        let max = after.iter().filter_map(|p| p.max_ms).reduce(f64::max);
+        match (avg, base.as_ref().and_then(|b| b.avg_ms)) {
+            (Some(avg), Some(b)) => {
+                let limit = (b * LATENCY_FACTOR).max(b + LATENCY_SLACK_MS);
+                let w = format!(
+                    "{} avg {avg:.0} ms (max {}) vs baseline avg {b:.0} ms, limit {limit:.0} ms",
+                    a.name,
+                    max.map_or_else(|| "?".to_owned(), |m| format!("{m:.0} ms"))
+                );
+                if avg <= limit {
+                    lat.pass.push(w);
+                } else {
+                    lat.fail.push(w);
+                }
+            }
+            (None, _) => lat
+                .unknown
+                .push(format!("{}: no response times reported", a.name)),
+            (Some(avg), None) => lat.unknown.push(format!(
+                "{}: avg {avg:.0} ms, no baseline to compare with",
+                a.name
+            )),
+        }
+    }
+    let note = "avg and max response time only: the metrics hold no p95";
+    let mut l = lat.check("latency at baseline", |p| p.join("; "));
+    l.detail = format!("{} ({note})", l.detail);
+    (rate.check("failure rate at baseline", |p| p.join("; ")), l)
+}
+
+fn queues(apps: &[&AppState], snap: &Snapshot, now: DateTime<Utc>) -> GateCheck {
+    let mut t = Tally::default();
+    for q in snap
+        .queues
+        .iter()
+        .filter(|q| apps.iter().any(|a| a.name == q.app))
+    {
+        let depth = match fresh(&q.depth, now) {
+            Ok(d) => *d,
+            Err(e) => {
+                t.unknown.push(format!("{} ({}) {e}", q.name, q.account));
+                continue;
+            }
+        };
+        let rate = q.rate_per_minute();
+        let keeping_up = fresh(&q.oldest, now)
+            .ok()
+            .and_then(|o| o.map(|o| now - o))
+            .is_some_and(|a| a < Duration::minutes(1));
+        match rate {
+            _ if depth == 0 => t.pass.push(format!("{} empty", q.name)),
+            Some(r) if r < 0.0 => t
+                .pass
+                .push(format!("{} depth {depth}, draining {:.0}/min", q.name, -r)),
+            _ if keeping_up => t
+                .pass
+                .push(format!("{} depth {depth}, oldest under 1m", q.name)),
+            Some(r) => t
+                .fail
+                .push(format!("{} depth {depth}, growing {r:+.0}/min", q.name)),
+            None => t.fail.push(format!(
+                "{} depth {depth}, oldest {}",
+                q.name,
+                fresh(&q.oldest, now)
+                    .ok()
+                    .copied()
+                    .flatten()
+                    .map_or_else(|| "?".to_owned(), |o| age(now - o))
+            )),
+        }
+    }
+    t.check("queues draining", |p| {
+        if p.is_empty() {
+            "no queue consumed".to_owned()
+        } else {
+            p.join("; ")
+        }
+    })
+}
+
+/// Verifies recovery of `apps` after an action finished at `since`; the baseline is taken from
+/// the minutes before `baseline_until` (the first action's start).
+pub fn verify(
+    apps: &[&AppState],
+    snap: &Snapshot,
+    since: DateTime<Utc>,
+    baseline_until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Verification {
+    let (rate, lat) = rates_and_latency(apps, since, baseline_until, now);
+    let checks = vec![health(apps, since, now), rate, lat, queues(apps, snap, now)];
+    Verification {
+        status: worst(&checks),
+        checks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decide::testkit;
+
+    fn bad_then(snap: &mut Snapshot, after: f64) {
+        let app = testkit::app(snap, "func-orders-prod-krc");
+        for (i, p) in app
+            .metrics
+            .value
+            .as_mut()
+            .expect("metrics")
+            .iter_mut()
+            .enumerate()
+        {
+            if (8..14).contains(&i) {
+                p.failures = 300.0;
+            } else if i >= 14 {
+                p.failures = after * 1000.0;
+            }
+        }
+    }
+
+    #[test]
+    fn back_to_baseline_passes_and_still_failing_fails_with_the_numbers() {
+        let (mut snap, _) = testkit::calm();
+        bad_then(&mut snap, 0.002);
+        let since = testkit::at(-6);
+        let until = Some(testkit::at(-7));
+        let apps: Vec<&AppState> = snap
+            .apps
+            .iter()
+            .filter(|a| a.name == "func-orders-prod-krc")
+            .collect();
+        let v = verify(&apps, &snap, since, until, testkit::now());
+        assert_eq!(v.status, GateStatus::Pass, "{v:#?}");
+        assert!(
+            v.checks[1]
+                .detail
+                .contains("0.2 % over the last 3 min (baseline 0.2 %"),
+            "{}",
+            v.checks[1].detail
+        );
+        assert!(
+            v.checks[2].detail.contains("no p95"),
+            "{}",
+            v.checks[2].detail
+        );
+        bad_then(&mut snap, 0.2);
+        let apps: Vec<&AppState> = snap
+            .apps
+            .iter()
+            .filter(|a| a.name == "func-orders-prod-krc")
+            .collect();
+        let v = verify(&apps, &snap, since, until, testkit::now());
+        assert_eq!(v.checks[1].status, GateStatus::Fail);
+        assert!(
+            v.checks[1]
+                .detail
+                .starts_with("func-orders-prod-krc 20.0 % over the last 3 min"),
+            "{}",
+            v.checks[1].detail
+        );
+    }
+
+    #[test]
+    fn a_health_read_older_than_the_action_is_not_evidence_of_recovery() {
+        let (snap, _) = testkit::calm();
+        let apps: Vec<&AppState> = snap.apps.iter().take(1).collect();
+        let v = verify(&apps, &snap, testkit::at(0), None, testkit::now());
+        assert_eq!(v.checks[0].status, GateStatus::Unknown);
+        assert!(v.checks[0].detail.contains("before the action finished"));
+    }
+
+    #[test]
+    fn a_growing_queue_is_not_draining() {
+        let (mut snap, _) = testkit::calm();
+        let q = snap
+            .queues
+            .iter_mut()
+            .find(|q| q.name == "payments")
+            .expect("queue");
+        q.depth.value = Some(900);
+        q.oldest.value = Some(Some(testkit::at(-6)));
+        q.history = vec![(testkit::at(-5), 400), (testkit::at(0), 900)];
+        let apps: Vec<&AppState> = snap
+            .apps
+            .iter()
+            .filter(|a| a.name == "func-fulfil-prod-krc")
+            .collect();
+        let c = queues(&apps, &snap, testkit::now());
+        assert_eq!(c.status, GateStatus::Fail);
+        assert!(
+            c.detail.contains("payments depth 900, growing +100/min"),
+            "{}",
+            c.detail
+        );
+    }
+}

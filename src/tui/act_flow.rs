@@ -1,0 +1,85 @@
+//! How the console's state moves with actions: `a` plans the recommended action, `:ACTION TARGET`
+//! plans any other, the plan dialog forwards the commander's typing, and the runtime's news
+//! (a plan, progress, the outcome, a refusal) updates the dialog. An `impl` of
+//! [`AppState`](super::app::AppState), kept apart so the state file stays readable. Pure.
+
+use ratatui::crossterm::event::KeyEvent;
+
+use super::actions::{ActionEvent, ActionRequest, DialogOutcome, PlanDialog};
+use super::app::{AppState, Modal};
+use super::msg::Intent;
+use crate::decide::ProposedAction;
+
+impl AppState {
+    /// `a`: plans the action the engine recommends, if there is one.
+    pub(crate) fn act_on_recommendation(&mut self) -> Option<Intent> {
+        if let Some(action) = self.data.recommended.clone() {
+            self.request_plan(action)
+        } else {
+            self.ui.flash = Some("nothing is recommended now".to_owned());
+            None
+        }
+    }
+
+    /// Asks the runtime for a plan, unless the console is read-only.
+    pub(crate) fn request_plan(&mut self, action: ProposedAction) -> Option<Intent> {
+        if self.ui.read_only {
+            self.ui.flash = Some(format!(
+                "read-only: `{} {}` is not offered (try `warroom plan {} --target {}`)",
+                action.kind.name(),
+                action.target,
+                action.kind.name(),
+                action.target
+            ));
+            return None;
+        }
+        self.ui.flash = Some(format!(
+            "planning {} {}…",
+            action.kind.name(),
+            action.target
+        ));
+        Some(Intent::Action(ActionRequest::Plan(action)))
+    }
+
+    /// A key while the plan dialog is open.
+    pub(crate) fn plan_key(&mut self, key: KeyEvent) -> Option<Intent> {
+        let Some(Modal::Plan(dialog)) = self.modal.as_mut() else {
+            return None;
+        };
+        match dialog.key(key) {
+            DialogOutcome::Stay => None,
+            DialogOutcome::Send(req) => Some(Intent::Action(req)),
+            DialogOutcome::Close(req) => {
+                self.modal = None;
+                match req {
+                    Some(ActionRequest::Plan(action)) => self.request_plan(action),
+                    other => other.map(Intent::Action),
+                }
+            }
+        }
+    }
+
+    /// News from the runtime.
+    pub(crate) fn action_event(&mut self, ev: ActionEvent) -> Option<Intent> {
+        match ev {
+            ActionEvent::Plan(view) => {
+                self.ui.flash = None;
+                self.modal = Some(Modal::Plan(Box::new(PlanDialog::new(view))));
+            }
+            ActionEvent::NoPlan(why) => self.ui.flash = Some(format!("no plan: {why}")),
+            ActionEvent::Progress { ref plan_id, .. }
+            | ActionEvent::Finished { ref plan_id, .. }
+            | ActionEvent::Refused { ref plan_id, .. } => match self.modal.as_mut() {
+                Some(Modal::Plan(d)) if &d.plan.id == plan_id => d.event(&ev),
+                _ => {
+                    // The dialog was closed: the outcome still reaches the screen.
+                    if let ActionEvent::Finished { ok, summary, .. } = &ev {
+                        let mark = if *ok { "DONE ✓" } else { "FAILED ✗" };
+                        self.ui.flash = Some(format!("{mark} {summary}"));
+                    }
+                }
+            },
+        }
+        None
+    }
+}
