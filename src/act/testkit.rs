@@ -70,6 +70,7 @@ fn settings(app: &str, service: &str, region: &str) -> BTreeMap<String, String> 
             "AzureWebJobsStorage".to_owned(),
             format!("storage-of-{app}"),
         ),
+        ("DEPLOYMENT_REGION".to_owned(), region.to_owned()),
     ]);
     if service == "orders-api" {
         s.insert("QUEUE_CONN".to_owned(), PLANTED.to_owned());

@@ -164,7 +164,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
     d.steps
         .push(steps::verify_app(cx.estate, app, Some(&version)));
     d.notes.push(format!(
-        "Per-region settings (AzureWebJobsStorage, WEBSITE_CONTENT*, timer flags) are not copied from {}: check them before traffic returns.",
+        "Per-region settings (host storage, content share, region names, timer flags) are not copied from {}: check them before traffic returns.",
         source.name
     ));
     d.notes.push(

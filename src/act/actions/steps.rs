@@ -214,15 +214,9 @@ pub fn sync_keys(estate: &Estate, from: &App, to: &App, names: Vec<String>) -> P
 /// The blob URL of a release package in the artifact store (no SAS).
 pub fn package_uri(estate: &Estate, service: &str, version: &str) -> Option<String> {
     let store = estate.artifact_store.as_ref()?;
-    let queue = &estate.endpoints.queue;
-    let blob = if queue.contains(".queue.") {
-        queue.replace(".queue.", ".blob.")
-    } else {
-        queue.replace("/_queue/", "/_blob/")
-    };
     Some(format!(
         "{}/{}/{service}/{version}.zip",
-        blob.replace("{account}", &store.account),
+        estate.endpoints.blob.replace("{account}", &store.account),
         store.container
     ))
 }

@@ -18,7 +18,7 @@ pub fn tm_endpoint_id(estate: &Estate, ep: &TmEndpoint) -> Option<String> {
     Some(rg.provider(
         "Microsoft.Network",
         &format!(
-            "trafficmanagerprofiles/{}/{:?}/{}",
+            "trafficManagerProfiles/{}/{:?}/{}",
             tm.profile, ep.endpoint_type, ep.name
         ),
     ))

@@ -11,13 +11,14 @@ use super::{Ctx, Draft, steps};
 use crate::config::{App, RegionRole};
 use crate::model::SecretDigest;
 
-/// Settings each region keeps its own: the host's storage and content share, and the timer
-/// on/off flags (which [`super::timers`] sets).
+/// Settings each region keeps its own, never copied: the decision engine's list of settings
+/// that differ by design (host storage, content share, names with REGION or LOCATION, timer
+/// flags, which [`super::timers`] sets), plus identity-based host storage and any other
+/// content-share setting.
 pub fn is_regional(name: &str) -> bool {
-    name == "AzureWebJobsStorage"
+    crate::decide::sync::differs_by_design(name)
         || name.starts_with("AzureWebJobsStorage__")
         || name.starts_with("WEBSITE_CONTENT")
-        || (name.starts_with("AzureWebJobs.") && name.ends_with(".Disabled"))
 }
 
 /// How a target's names differ from a source's, by digest.
@@ -167,7 +168,7 @@ pub fn steps_for(
     }
     if !settings.regional.is_empty() {
         notes.push(format!(
-            "Left per region on {}: {} (host storage, content share and timer flags are not copied).",
+            "Left per region on {}: {} (they differ between regions by design and are not copied).",
             to.name,
             settings.regional.join(", ")
         ));

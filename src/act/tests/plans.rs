@@ -232,7 +232,13 @@ fn sync_lists_names_to_add_and_change_by_digest_and_never_regional_ones() {
         p.steps[0].what.contains("adds FEATURE_X")
             && p.steps[0].what.contains("changes QUEUE_CONN")
     );
-    assert!(p.notes.iter().any(|n| n.contains("AzureWebJobsStorage")));
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("AzureWebJobsStorage, DEPLOYMENT_REGION")),
+        "{:?}",
+        p.notes
+    );
     assert_eq!(
         effect(&p, 1),
         &Effect::SyncKeys {

@@ -18,7 +18,7 @@ fn tm_disable_patches_the_endpoint_status_high_risk_with_enable_as_undo() {
     assert_eq!(
         line(&p.steps[0]),
         format!(
-            "PATCH {SUB}/resourceGroups/rg-functions-prod-krc/providers/Microsoft.Network/trafficmanagerprofiles/tm-functions-prod/AzureEndpoints/primary-endpoint?api-version=2022-04-01"
+            "PATCH {SUB}/resourceGroups/rg-functions-prod-krc/providers/Microsoft.Network/trafficManagerProfiles/tm-functions-prod/AzureEndpoints/primary-endpoint?api-version=2022-04-01"
         )
     );
     assert_eq!(
@@ -303,7 +303,8 @@ fn rebuild_keeps_evidence_previews_the_template_then_deploys_artifact_and_settin
     let Effect::MergeSettings { set, .. } = effect(&p, 5) else {
         panic!("settings expected");
     };
-    assert!(!set.contains_key("AzureWebJobsStorage") && set.contains_key("QUEUE_CONN"));
+    assert!(!set.contains_key("AzureWebJobsStorage") && !set.contains_key("DEPLOYMENT_REGION"));
+    assert!(set.contains_key("QUEUE_CONN"));
     assert!(set.values().all(
         |s| matches!(s, SettingSource::CopyFrom { app, .. } if app == "func-orders-prod-jpe")
     ));

@@ -1,60 +1,17 @@
-//! [`AzureEffects`]: the effects against Azure (or the simulator) through the one client. Reads
-//! and checks (verification, forensics) use the client's read calls; the writes go through
-//! `crate::azure::writes`.
-//!
-//! Owns turning an [`Effect`] into client calls and a secret-free [`StepReport`]. Values of
-//! settings and keys exist here only inside one read-modify-write and are never formatted,
-//! logged or returned; forensic files hold names and digests.
+//! The read-only effects: checks after an action (health and version, route state, alias role,
+//! storage failover) polled until they pass or time out, and the forensic snapshot written into
+//! the incident folder (setting names with digests, never values).
 
-use std::path::PathBuf;
-use std::time::Duration;
-
-use chrono::Utc;
 use serde_json::Value;
 
-use super::effect::{Effect, ForensicPart, VerifyCheck};
-use super::executor::{ActError, Effects, StepProgress, StepReport};
-use crate::azure::AzureClient;
+use super::AzureEffects;
+use crate::act::effect::{ForensicPart, VerifyCheck};
+use crate::act::executor::{ActError, StepProgress, StepReport};
 use crate::azure::wire::api;
 use crate::azure::wire::monitor::ActivityLogEvent;
-use crate::config::Estate;
 use crate::model::{Health, digest_map};
 
-/// The effects against Azure.
-#[derive(Debug, Clone)]
-pub struct AzureEffects {
-    /// The client.
-    pub client: AzureClient,
-    /// The estate (health URLs, Kudu URLs).
-    pub estate: Estate,
-    /// The incident folder (forensic files go under it).
-    pub incident_dir: PathBuf,
-    /// How long a check may wait for the expected state.
-    pub verify_timeout: Duration,
-    /// How long between two checks.
-    pub verify_interval: Duration,
-}
-
 impl AzureEffects {
-    /// Effects with checks that wait up to 5 minutes, probing every 10 seconds.
-    pub fn new(client: AzureClient, estate: Estate, incident_dir: PathBuf) -> Self {
-        Self {
-            client,
-            estate,
-            incident_dir,
-            verify_timeout: Duration::from_mins(5),
-            verify_interval: Duration::from_secs(10),
-        }
-    }
-
-    fn health_url(&self, app: &str) -> Result<String, ActError> {
-        let a = self
-            .estate
-            .app(app)
-            .ok_or_else(|| ActError::Precondition(format!("{app} is not in the estate")))?;
-        Ok(super::actions::steps::health_url(&self.estate, a))
-    }
-
     /// Repeats `check` until it passes or the verify timeout runs out; the last failure's words
     /// are the error.
     async fn until<F, Fut>(
@@ -66,7 +23,7 @@ impl AzureEffects {
         F: FnMut() -> Fut + Send,
         Fut: std::future::Future<Output = Result<Result<String, String>, ActError>> + Send,
     {
-        let start = tokio::time::Instant::now();
+        let clock = self.clock();
         let mut polls = 0;
         loop {
             polls += 1;
@@ -75,14 +32,14 @@ impl AzureEffects {
                 Err(words) => words,
             };
             progress.poll(polls, &last, None);
-            if start.elapsed() + self.verify_interval > self.verify_timeout {
+            if clock.elapsed() + self.verify_interval > self.verify_timeout {
                 return Err(ActError::Verify(last));
             }
-            tokio::time::sleep(self.verify_interval).await;
+            clock.sleep(self.verify_interval).await;
         }
     }
 
-    async fn verify(
+    pub(super) async fn verify(
         &self,
         check: &VerifyCheck,
         progress: &StepProgress,
@@ -172,7 +129,7 @@ impl AzureEffects {
         }
     }
 
-    async fn forensics(
+    pub(super) async fn forensics(
         &self,
         app: &str,
         site_id: &str,
@@ -201,7 +158,7 @@ impl AzureEffects {
                 )
             }
             ForensicPart::Deployments => {
-                let scm = super::actions::steps::scm_url(&self.estate, app);
+                let scm = crate::act::actions::steps::scm_url(&self.estate, app);
                 let list = self.client.kudu_deployments(&scm).await?;
                 let n = list.len();
                 (
@@ -210,7 +167,7 @@ impl AzureEffects {
                 )
             }
             ForensicPart::ActivityLog => {
-                let to = Utc::now();
+                let to = (self.now)();
                 let from = to - chrono::Duration::hours(6);
                 let sub = site_id.split('/').nth(2).unwrap_or_default();
                 let filter = format!(
@@ -241,36 +198,9 @@ impl AzureEffects {
     }
 }
 
-#[async_trait::async_trait]
-impl Effects for AzureEffects {
-    async fn run(&self, effect: &Effect, progress: &StepProgress) -> Result<StepReport, ActError> {
-        match effect {
-            Effect::Verify(check) => self.verify(check, progress).await,
-            Effect::Forensics {
-                app,
-                site_id,
-                folder,
-                part,
-            } => self.forensics(app, site_id, folder, *part).await,
-            other => Err(ActError::NotWired(format!(
-                "the {} write is not wired to crate::azure::writes yet",
-                op_name(other)
-            ))),
-        }
-    }
-}
-
 /// Percent-encodes a query value.
 fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
-}
-
-/// The effect's operation name, as serialised.
-pub fn op_name(effect: &Effect) -> String {
-    serde_json::to_value(effect)
-        .ok()
-        .and_then(|v| v["op"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| "unknown".to_owned())
 }
