@@ -270,3 +270,33 @@ fn list(names: &[String]) -> String {
         names.join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_names_parse_as_the_observer_writes_them() {
+        let host = |n| match parse_key(n) {
+            Some(KeyName::Host(t, k)) => Some((t, k.to_owned())),
+            _ => None,
+        };
+        assert_eq!(
+            host("master"),
+            Some((HostKeyType::MasterKey, "_master".into()))
+        );
+        assert_eq!(
+            host("host/default"),
+            Some((HostKeyType::FunctionKeys, "default".into()))
+        );
+        assert_eq!(
+            host("system/durabletask_extension"),
+            Some((HostKeyType::SystemKeys, "durabletask_extension".into()))
+        );
+        assert!(matches!(
+            parse_key("function/CreateOrder/default"),
+            Some(KeyName::Function("CreateOrder", "default"))
+        ));
+        assert!(parse_key("weird").is_none() && parse_key("function/x").is_none());
+    }
+}
