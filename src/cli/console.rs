@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use color_eyre::eyre::{Result, WrapErr};
 use tokio::sync::watch;
@@ -15,12 +16,13 @@ use super::ConsoleArgs;
 use super::run::{finish, runtime};
 use super::wiring::{DemoClock, real as real_observer, start_demo};
 
-fn options(args: &ConsoleArgs, read_only: bool) -> ConsoleOptions {
+fn options(args: &ConsoleArgs, read_only: bool, estate: Arc<Estate>) -> ConsoleOptions {
     ConsoleOptions {
         theme: args.theme.clone(),
         theme_file: args.theme_file.clone(),
         no_color: args.no_color,
         read_only,
+        estate,
     }
 }
 
@@ -40,8 +42,13 @@ pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
             let (stop_tx, stop_rx) = watch::channel(false);
             let snapshots = demo.observer.spawn(stop_rx);
             let clock = demo.sim.clock().clone();
-            let result =
-                run_console(snapshots, move || clock.now(), options(args, true), None).await;
+            let result = run_console(
+                snapshots,
+                move || clock.now(),
+                options(args, true, demo.estate.clone()),
+                None,
+            )
+            .await;
             let _ = stop_tx.send(true);
             demo.sim
                 .shutdown()
@@ -58,10 +65,16 @@ pub fn real(path: &Path, credential: &str, args: &ConsoleArgs) -> ExitCode {
     log_to_file();
     let r: Result<()> = runtime().and_then(|rt| {
         rt.block_on(async {
-            let (_, observer) = real_observer(path, credential)?;
+            let (estate, observer, _client) = real_observer(path, credential)?;
             let (stop_tx, stop_rx) = watch::channel(false);
             let snapshots = observer.spawn(stop_rx);
-            let result = run_console(snapshots, chrono::Utc::now, options(args, true), None).await;
+            let result = run_console(
+                snapshots,
+                chrono::Utc::now,
+                options(args, true, estate),
+                None,
+            )
+            .await;
             let _ = stop_tx.send(true);
             result
         })

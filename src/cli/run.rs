@@ -47,7 +47,7 @@ async fn status_async(args: &StatusArgs, config: Option<&Path>, credential: &str
         snap
     } else {
         let path = config.ok_or_else(|| eyre!("give --demo or --config FILE"))?;
-        let (_, observer) = real(path, credential)?;
+        let (_, observer, _) = real(path, credential)?;
         observer.refresh_all().await
     };
     if args.json {

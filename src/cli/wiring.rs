@@ -21,6 +21,10 @@ pub struct Demo {
     pub sim: SimHandle,
     /// The observer.
     pub observer: Observer,
+    /// The estate, pointed at the simulator.
+    pub estate: Arc<Estate>,
+    /// The client the observer reads with; actions write with it too.
+    pub client: AzureClient,
 }
 
 /// How the demo's virtual clock runs.
@@ -67,17 +71,22 @@ pub async fn start_demo(estate: Estate, scenario: &str, clock: DemoClock) -> Res
         .queues(QueueAuth::None)
         .wrap_err("building the queue client")?;
     let observer = Observer::new(
-        Arc::new(client),
+        Arc::new(client.clone()),
         Arc::new(queues),
         estate.clone(),
         Clock::custom(move || sim_clock.now(), speed),
         true,
     );
-    Ok(Demo { sim, observer })
+    Ok(Demo {
+        sim,
+        observer,
+        estate,
+        client,
+    })
 }
 
-/// An observer of a real estate.
-pub fn real(path: &Path, credential: &str) -> Result<(Arc<Estate>, Observer)> {
+/// An observer of a real estate, with the estate and the client it reads with.
+pub fn real(path: &Path, credential: &str) -> Result<(Arc<Estate>, Observer, AzureClient)> {
     let estate = Estate::load(path).map_err(|e| eyre!("{e}"))?;
     let kind: CredentialKind = if estate.endpoints.cloud == crate::config::Cloud::Simulator {
         // The simulator takes no token, and a token must never go to plain http.
@@ -100,11 +109,11 @@ pub fn real(path: &Path, credential: &str) -> Result<(Arc<Estate>, Observer)> {
         .wrap_err("building the queue client")?;
     let estate = Arc::new(estate);
     let observer = Observer::new(
-        Arc::new(client),
+        Arc::new(client.clone()),
         Arc::new(queues),
         estate.clone(),
         Clock::wall(),
         false,
     );
-    Ok((estate, observer))
+    Ok((estate, observer, client))
 }

@@ -174,7 +174,7 @@ fn detected(w: &mut Walk, hit: &[&AppState], cx: &DecideContext, now: DateTime<U
     if let Some(i) = &cx.incident {
         evidence.push(ev(
             format!(
-                "declared at {}: {}",
+                "detected at {}: {}",
                 clock(i.detected_at),
                 i.apps.join(", ")
             ),
@@ -231,7 +231,7 @@ fn watching(snap: &Snapshot, cx: &DecideContext, now: DateTime<Utc>) -> Decision
     let mut w = Walk::new();
     if let Some(i) = &cx.incident {
         let summary = format!(
-            "incident declared at {} for {}, none of them in the data",
+            "incident detected at {} for {}, none of them in the data",
             clock(i.detected_at),
             i.apps.join(", ")
         );
@@ -293,6 +293,7 @@ pub fn evaluate(
     cx: &DecideContext,
     now: DateTime<Utc>,
 ) -> Decision {
+    let cx = &*super::outside::with_outside_changes(snap, cx, now);
     let hit = affected(snap, cx, now);
     let Some(first) = hit.first().copied() else {
         return watching(snap, cx, now);

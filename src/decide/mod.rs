@@ -27,6 +27,7 @@ pub mod evidence;
 pub mod flowchart;
 pub mod gates;
 pub mod onset;
+mod outside;
 pub mod overrides;
 pub mod reach;
 pub mod readiness;

@@ -67,6 +67,7 @@ impl AppState {
                 self.modal = Some(Modal::Plan(Box::new(PlanDialog::new(view))));
             }
             ActionEvent::NoPlan(why) => self.ui.flash = Some(format!("no plan: {why}")),
+            ActionEvent::Context(cx) => self.data.set_context(*cx),
             ActionEvent::Progress { ref plan_id, .. }
             | ActionEvent::Finished { ref plan_id, .. }
             | ActionEvent::Refused { ref plan_id, .. } => match self.modal.as_mut() {

@@ -9,7 +9,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use crate::decide::{OverrideTarget, ProposedAction};
+use crate::decide::{DecideContext, OverrideTarget, ProposedAction};
 
 /// A plan as the console shows it: words only, no secrets (the runtime renders it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +92,8 @@ pub enum ActionEvent {
         /// The line.
         line: String,
     },
+    /// The runtime's view of the incident changed (an action started or ended, an override).
+    Context(Box<DecideContext>),
     /// The action ended (the outcome is journaled).
     Finished {
         /// The plan.
@@ -225,7 +227,7 @@ impl PlanDialog {
                 };
             }
             ActionEvent::Refused { reason, .. } => self.stage = Stage::Refused(reason.clone()),
-            ActionEvent::Plan(_) | ActionEvent::NoPlan(_) => {}
+            ActionEvent::Plan(_) | ActionEvent::NoPlan(_) | ActionEvent::Context(_) => {}
         }
     }
 

@@ -71,7 +71,7 @@ pub struct UiState {
     pub themes: ThemeSet,
     /// Key bindings.
     pub keymap: Keymap,
-    /// Whether actions are disabled (always, until #4).
+    /// Whether actions are disabled (`--read-only`, or no runtime to carry them out).
     pub read_only: bool,
     /// A one-line message from the last command.
     pub flash: Option<String>,
@@ -117,7 +117,7 @@ impl AppState {
             body: format!("{e}\n\nUsing the `{}` theme instead.", themes.active().name),
         });
         Self {
-            data: DataView::new(now),
+            data: DataView::new(now, Arc::clone(&opts.estate)),
             ui: UiState {
                 view: View::Main,
                 focus: PaneId::Regions,

@@ -10,9 +10,10 @@ use chrono::{DateTime, Utc};
 use super::derive::incident::Incident;
 use super::derive::timeline::{self, TimelineEntry};
 use super::derive::{Change, app_onset, changes};
-use super::flowchart::{Flowchart, NodeStates, simple_eval};
+use super::flowchart::{Flowchart, NodeStates, from_decide};
 use super::msg::PaneId;
-use crate::decide::ProposedAction;
+use crate::config::Estate;
+use crate::decide::{self, DecideContext, Decision, IncidentFacts, ProposedAction};
 use crate::model::Snapshot;
 
 /// How many timeline entries are kept.
@@ -39,11 +40,17 @@ pub struct DataView {
     pub onsets: HashMap<String, DateTime<Utc>>,
     /// The action the decision engine recommends now, which `a` plans.
     pub recommended: Option<ProposedAction>,
+    /// The estate the snapshots describe (the engine reads its shape: regions, routes, pairs).
+    pub estate: Arc<Estate>,
+    /// What the runtime knows of the incident: actions, overrides, in flight.
+    pub context: DecideContext,
+    /// The engine's latest decision.
+    pub decision: Option<Decision>,
 }
 
 impl DataView {
-    /// Nothing seen yet.
-    pub fn new(now: DateTime<Utc>) -> Self {
+    /// Nothing seen yet, on `estate`.
+    pub fn new(now: DateTime<Utc>, estate: Arc<Estate>) -> Self {
         Self {
             snapshot: None,
             now,
@@ -54,6 +61,9 @@ impl DataView {
             changes: Vec::new(),
             onsets: HashMap::new(),
             recommended: None,
+            estate,
+            context: DecideContext::default(),
+            decision: None,
         }
     }
 
@@ -73,7 +83,8 @@ impl DataView {
             self.timeline.insert(at, e);
         }
         self.incident = Incident::observe(self.incident.take(), &snap);
-        self.flow = simple_eval::evaluate(&snap, self.incident.as_ref());
+        self.snapshot = Some(Arc::clone(&snap));
+        self.decide();
         self.changes = changes(&snap);
         // Only the incident's apps: on a calm estate a noisy minute is not an onset worth a mark.
         let affected = self
@@ -88,6 +99,31 @@ impl DataView {
             .filter_map(|a| Some((a.name.clone(), app_onset(a)?)))
             .collect();
         self.snapshot = Some(snap);
+    }
+
+    /// Takes the runtime's view of the incident (actions, overrides) and decides again.
+    pub fn set_context(&mut self, cx: DecideContext) {
+        self.context = cx;
+        self.decide();
+    }
+
+    /// Asks the engine about the latest snapshot, with the incident the console has seen.
+    fn decide(&mut self) {
+        let Some(snap) = self.snapshot.clone() else {
+            return;
+        };
+        let mut cx = self.context.clone();
+        if cx.incident.is_none() {
+            cx.incident = self.incident.as_ref().map(|i| IncidentFacts {
+                detected_at: i.detected_at,
+                apps: i.apps.clone(),
+            });
+        }
+        let now = self.now.max(snap.taken_at);
+        let d = decide::evaluate(&snap, &self.estate, &cx, now);
+        self.flow = from_decide::node_states(&d.answers);
+        self.recommended = d.recommendation.as_ref().map(|r| r.action.clone());
+        self.decision = Some(d);
     }
 
     /// App names in screen order: by region (estate order), then estate order.
@@ -153,7 +189,7 @@ mod tests {
 
     #[test]
     fn apps_are_ordered_by_region_then_estate_order() {
-        let mut d = DataView::new(fixtures::at(0));
+        let mut d = DataView::new(fixtures::at(0), Arc::new(Estate::demo()));
         d.apply(Arc::new(fixtures::calm()));
         let order = d.app_order();
         assert_eq!(order.len(), 12);
@@ -163,7 +199,7 @@ mod tests {
 
     #[test]
     fn apps_are_found_by_unique_fragment() {
-        let mut d = DataView::new(fixtures::at(0));
+        let mut d = DataView::new(fixtures::at(0), Arc::new(Estate::demo()));
         d.apply(Arc::new(fixtures::calm()));
         assert_eq!(
             d.find_app("catalog-prod-jpe"),
@@ -201,7 +237,7 @@ mod tests {
     fn onsets_count_only_for_the_incidents_apps() {
         let mut noisy = fixtures::calm();
         spike(&mut noisy, "func-orders-prod-jpe");
-        let mut d = DataView::new(fixtures::at(0));
+        let mut d = DataView::new(fixtures::at(0), Arc::new(Estate::demo()));
         d.apply(Arc::new(noisy));
         assert!(d.onsets.is_empty(), "{:?}", d.onsets);
 
@@ -218,7 +254,7 @@ mod tests {
         let calm = fixtures::calm();
         let mut lagging = fixtures::first_failure();
         lagging.activity = calm.activity.clone();
-        let mut d = DataView::new(fixtures::at(0));
+        let mut d = DataView::new(fixtures::at(0), Arc::new(Estate::demo()));
         for s in [calm, lagging, fixtures::first_failure()] {
             d.apply(Arc::new(s));
         }
@@ -244,7 +280,7 @@ mod tests {
 
     #[test]
     fn the_sequence_builds_a_timeline_and_an_incident() {
-        let mut d = DataView::new(fixtures::at(0));
+        let mut d = DataView::new(fixtures::at(0), Arc::new(Estate::demo()));
         for s in fixtures::history_until(fixtures::BAD) {
             d.apply(Arc::new(s));
         }

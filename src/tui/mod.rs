@@ -40,6 +40,7 @@ use actions::{ActionEvent, ActionRequest};
 use app::AppState;
 use msg::{Command, Intent, Msg};
 
+use crate::config::Estate;
 use crate::model::Snapshot;
 
 /// The console's line to the runtime that plans, confirms and executes actions.
@@ -65,8 +66,10 @@ pub struct ConsoleOptions {
     pub theme_file: Option<PathBuf>,
     /// Draw without colour (`NO_COLOR` is also honoured by [`run`]).
     pub no_color: bool,
-    /// Show the read-only marker; actions stay disabled (always, until #4).
+    /// Show the read-only marker and offer no action.
     pub read_only: bool,
+    /// The estate the console watches (the decision engine reads its shape).
+    pub estate: Arc<Estate>,
 }
 
 impl Default for ConsoleOptions {
@@ -76,6 +79,7 @@ impl Default for ConsoleOptions {
             theme_file: None,
             no_color: false,
             read_only: true,
+            estate: Arc::new(Estate::demo()),
         }
     }
 }

@@ -2,12 +2,11 @@
 //! node ([`NodeStates`]), and the walk along the answered path. The drawing (`layout`, `route`)
 //! takes any flowchart; [`Flowchart::runbook`] is seed 000's. Pure: no terminal, no clock.
 //!
-//! The decision engine (#4) will own the evaluation; until then `simple_eval` answers.
+//! The decision engine (`crate::decide`) answers the nodes; `from_decide` maps its answers here.
 
 pub mod from_decide;
 pub mod layout;
 pub mod route;
-pub mod simple_eval;
 
 use std::collections::HashMap;
 
