@@ -9,8 +9,12 @@ use std::sync::Arc;
 use color_eyre::eyre::{Result, WrapErr};
 use tokio::sync::watch;
 
+use super::actions::{self, Now};
+use crate::act::AzureEffects;
+use crate::azure::{AzureClient, QueueAuth};
 use crate::config::Estate;
-use crate::tui::{ConsoleOptions, run as run_console};
+use crate::journal::Journal;
+use crate::tui::{ActionPort, ConsoleOptions, run as run_console};
 
 use super::ConsoleArgs;
 use super::run::{finish, runtime};
@@ -33,6 +37,32 @@ fn log_to_file() {
     }
 }
 
+/// The action runtime for a console: effects through `client`, a fresh incident journal, the
+/// given clock (virtual in the demo). Returns the console's port, or why actions are off.
+fn action_runtime(
+    estate: &Arc<Estate>,
+    client: AzureClient,
+    snapshots: &watch::Receiver<Arc<crate::model::Snapshot>>,
+    now: Now,
+    artifact_auth: Option<QueueAuth>,
+) -> Result<ActionPort> {
+    let dir = actions::incident_dir(estate, now());
+    let journal = Journal::open_or_create(&dir)
+        .wrap_err_with(|| format!("opening the incident journal in {}", dir.display()))?
+        .with_clock(now.clone());
+    let mut effects = AzureEffects::new(client, (**estate).clone(), dir);
+    effects.now = now.clone();
+    effects.artifact_auth = artifact_auth;
+    let (port, _task) = actions::spawn(actions::Runtime {
+        estate: Arc::clone(estate),
+        snapshots: snapshots.clone(),
+        effects: Arc::new(effects),
+        journal,
+        now,
+    });
+    Ok(port)
+}
+
 /// `warroom demo`.
 pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
     log_to_file();
@@ -42,13 +72,20 @@ pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
             let (stop_tx, stop_rx) = watch::channel(false);
             let snapshots = demo.observer.spawn(stop_rx);
             let clock = demo.sim.clock().clone();
-            let result = run_console(
-                snapshots,
-                move || clock.now(),
-                options(args, true, demo.estate.clone()),
-                None,
-            )
-            .await;
+            let now: Now = Arc::new(move || clock.now());
+            let port = if args.read_only {
+                None
+            } else {
+                Some(action_runtime(
+                    &demo.estate,
+                    demo.client.clone(),
+                    &snapshots,
+                    now.clone(),
+                    Some(QueueAuth::None),
+                )?)
+            };
+            let opts = options(args, port.is_none(), demo.estate.clone());
+            let result = run_console(snapshots, move || now(), opts, port).await;
             let _ = stop_tx.send(true);
             demo.sim
                 .shutdown()

@@ -4,6 +4,7 @@
 //! Owns argument parsing and wiring (estate + client + observer + simulator); the work itself
 //! lives in the library modules.
 
+mod actions;
 mod check;
 mod console;
 #[cfg(test)]
@@ -56,6 +57,9 @@ pub struct ConsoleArgs {
     /// Draw without colour (NO_COLOR is honoured too).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Show the estate and the runbook only: no action is planned or carried out.
+    #[arg(long, global = true)]
+    pub read_only: bool,
 }
 
 /// The subcommands.

@@ -1,0 +1,295 @@
+//! The runtime that carries out actions for the console. It owns the incident's decision context
+//! (actions taken, overrides given, what is in flight), the pending plans and the journal; it
+//! builds a plan from the latest snapshot (`decide` for the gates and safety rules, `act` for the
+//! plan), checks the commander's confirmation with `act::confirm`, and executes a confirmed plan
+//! through `act::execute`, which journals the intent before the first call.
+//!
+//! It talks to the console only through the [`ActionPort`] channels: the console shows and
+//! forwards, this task decides nothing the engine has not said and runs nothing unconfirmed.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::act::confirm::{ConfirmKey, Prompt};
+use crate::act::executor::{Effects, Progress, ProgressEvent, execute, run_preview};
+use crate::act::{Plan, catalogue, confirm};
+use crate::config::Estate;
+use crate::decide::{
+    self, ActionRecord, DecideContext, IncidentFacts, OverrideTarget, ProposedAction,
+};
+use crate::journal::Journal;
+use crate::model::Snapshot;
+use crate::tui::ActionPort;
+use crate::tui::actions::{ActionEvent, ActionRequest, ConfirmNeed, OverrideNeed, PlanView};
+use crate::tui::derive::incident::Incident;
+
+/// The clock the runtime reads: virtual time in the demo, wall time on a real estate.
+pub type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Everything the runtime needs.
+pub struct Runtime {
+    /// The estate.
+    pub estate: Arc<Estate>,
+    /// The observer's snapshots.
+    pub snapshots: watch::Receiver<Arc<Snapshot>>,
+    /// What carries out effects (Azure, or the simulator behind the same client).
+    pub effects: Arc<dyn Effects>,
+    /// The incident's journal.
+    pub journal: Journal,
+    /// The clock.
+    pub now: Now,
+}
+
+/// A fresh incident folder under the state directory: `incidents/{estate}-{yyyymmddThhmmssZ}`.
+pub fn incident_dir(estate: &Estate, started: DateTime<Utc>) -> PathBuf {
+    crate::logging::state_dir().join("incidents").join(format!(
+        "{}-{}",
+        estate.name,
+        started.format("%Y%m%dT%H%M%SZ")
+    ))
+}
+
+/// Starts the runtime; returns the console's end of the channels and the task.
+pub fn spawn(rt: Runtime) -> (ActionPort, JoinHandle<()>) {
+    let (req_tx, req_rx) = mpsc::unbounded_channel();
+    let (ev_tx, ev_rx) = mpsc::unbounded_channel();
+    let worker = Worker {
+        rt,
+        events: ev_tx,
+        cx: DecideContext::default(),
+        incident: None,
+        plans: HashMap::new(),
+    };
+    let task = tokio::spawn(worker.run(req_rx));
+    (
+        ActionPort {
+            requests: req_tx,
+            events: ev_rx,
+        },
+        task,
+    )
+}
+
+struct Worker {
+    rt: Runtime,
+    events: mpsc::UnboundedSender<ActionEvent>,
+    cx: DecideContext,
+    incident: Option<Incident>,
+    plans: HashMap<String, Plan>,
+}
+
+impl Worker {
+    async fn run(mut self, mut requests: mpsc::UnboundedReceiver<ActionRequest>) {
+        let mut snapshots_open = true;
+        loop {
+            tokio::select! {
+                req = requests.recv() => match req {
+                    Some(r) => self.handle(r).await,
+                    None => break,
+                },
+                changed = self.rt.snapshots.changed(), if snapshots_open => {
+                    if changed.is_err() {
+                        snapshots_open = false;
+                    } else {
+                        let snap = Arc::clone(&self.rt.snapshots.borrow_and_update());
+                        self.incident = Incident::observe(self.incident.take(), &snap);
+                    }
+                }
+            }
+        }
+    }
+
+    fn send(&self, ev: ActionEvent) {
+        // The console has gone: nothing left to tell.
+        let _ = self.events.send(ev);
+    }
+
+    /// The context with the incident the runtime has seen.
+    fn context(&self) -> DecideContext {
+        let mut cx = self.cx.clone();
+        if cx.incident.is_none() {
+            cx.incident = self.incident.as_ref().map(|i| IncidentFacts {
+                detected_at: i.detected_at,
+                apps: i.apps.clone(),
+            });
+        }
+        cx
+    }
+
+    async fn handle(&mut self, req: ActionRequest) {
+        match req {
+            ActionRequest::Plan(action) => self.plan(action).await,
+            ActionRequest::Confirm {
+                plan_id,
+                typed,
+                reasons,
+            } => self.confirm(&plan_id, &typed, &reasons).await,
+            ActionRequest::Cancel { plan_id } => {
+                self.plans.remove(&plan_id);
+            }
+        }
+    }
+
+    async fn plan(&mut self, action: ProposedAction) {
+        let snap = Arc::clone(&self.rt.snapshots.borrow());
+        let now = (self.rt.now)();
+        let cx = self.context();
+        let gates = decide::gates_for(&action, &snap, &self.rt.estate, &cx, now);
+        let safety = decide::safety_for(&action, &snap, &self.rt.estate, &cx, now);
+        let mut plan = match catalogue::plan(&action, &self.rt.estate, &snap, gates, safety) {
+            Ok(p) => p,
+            Err(e) => return self.send(ActionEvent::NoPlan(e.to_string())),
+        };
+        if plan.preview.is_some() {
+            let (tx, rx) = mpsc::unbounded_channel();
+            let fwd = forward(rx, self.events.clone());
+            let r = run_preview(&mut plan, &*self.rt.effects, tx).await;
+            let _ = fwd.await;
+            if let Err(e) = r {
+                return self.send(ActionEvent::NoPlan(format!("the preview failed: {e}")));
+            }
+        }
+        let view = view(&plan, &self.rt.journal);
+        self.plans.insert(plan.id.clone(), plan);
+        self.send(ActionEvent::Plan(view));
+    }
+
+    async fn confirm(&mut self, plan_id: &str, typed: &str, reasons: &[(OverrideTarget, String)]) {
+        let Some(plan) = self.plans.remove(plan_id) else {
+            return self.send(ActionEvent::Refused {
+                plan_id: plan_id.to_owned(),
+                reason: "this plan is no longer pending; plan the action again".to_owned(),
+            });
+        };
+        let now = (self.rt.now)();
+        let confirmed = match confirm::confirm(&plan, typed, reasons, now) {
+            Ok(c) => c,
+            Err(refusal) => {
+                tracing::info!(plan = plan_id, %refusal, "confirmation refused; nothing ran");
+                return self.send(ActionEvent::Refused {
+                    plan_id: plan_id.to_owned(),
+                    reason: refusal.to_string(),
+                });
+            }
+        };
+        let action = plan.action.clone();
+        self.cx
+            .overrides
+            .extend(confirmed.overrides().iter().cloned());
+        self.cx.in_flight.push(action.clone());
+        self.cx.actions.push(ActionRecord {
+            action: action.clone(),
+            strategy: None,
+            started: now,
+            finished: None,
+            succeeded: None,
+        });
+        self.send(ActionEvent::Context(Box::new(self.context())));
+
+        let (tx, rx) = mpsc::unbounded_channel();
+        let fwd = forward(rx, self.events.clone());
+        let outcome = execute(confirmed, &mut self.rt.journal, &*self.rt.effects, tx).await;
+        let _ = fwd.await;
+
+        let ended = (self.rt.now)();
+        self.cx.in_flight.retain(|a| a != &action);
+        if let Some(r) = self
+            .cx
+            .actions
+            .iter_mut()
+            .rev()
+            .find(|r| r.action == action && r.finished.is_none())
+        {
+            r.finished = Some(ended);
+            r.succeeded = Some(outcome.succeeded());
+        }
+        self.send(ActionEvent::Context(Box::new(self.context())));
+        self.send(ActionEvent::Finished {
+            plan_id: plan_id.to_owned(),
+            ok: outcome.succeeded(),
+            summary: outcome.words(),
+        });
+    }
+}
+
+/// Forwards an action's progress to the console as lines, until the sender is dropped.
+fn forward(
+    mut rx: mpsc::UnboundedReceiver<Progress>,
+    events: mpsc::UnboundedSender<ActionEvent>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(p) = rx.recv().await {
+            if matches!(p.event, ProgressEvent::Finished { .. }) {
+                continue;
+            }
+            let _ = events.send(ActionEvent::Progress {
+                plan_id: p.plan_id.clone(),
+                line: progress_line(&p),
+            });
+        }
+    })
+}
+
+/// One progress event in words, with its step.
+fn progress_line(p: &Progress) -> String {
+    let step = if p.step == 0 {
+        "preview".to_owned()
+    } else {
+        format!("step {}/{}", p.step, p.of)
+    };
+    let what = match &p.event {
+        ProgressEvent::Started { what } => format!("started: {what}"),
+        ProgressEvent::Poll {
+            polls,
+            status,
+            percent,
+        } => match percent {
+            Some(pc) => format!("Azure says {status} ({pc:.0} %), poll {polls}"),
+            None => format!("Azure says {status}, poll {polls}"),
+        },
+        ProgressEvent::Note { words } => words.clone(),
+        ProgressEvent::Done { report } => format!("✓ done: {report}"),
+        ProgressEvent::Failed { error } => format!("✗ failed: {error}"),
+        ProgressEvent::Finished { outcome } => outcome.clone(),
+    };
+    format!("{step} · {what}")
+}
+
+/// The plan as the console shows it.
+fn view(plan: &Plan, journal: &Journal) -> PlanView {
+    let mut lines: Vec<String> = plan.render_text().lines().map(str::to_owned).collect();
+    lines.push(String::new());
+    lines.push(format!(
+        "Journal: the intent is written to {} before the first call.",
+        journal.path().display()
+    ));
+    let confirm = match &plan.confirmation.prompt {
+        Prompt::Key {
+            key: ConfirmKey::Enter,
+        } => ConfirmNeed::Enter,
+        Prompt::Key { key: ConfirmKey::Y } => ConfirmNeed::Y,
+        Prompt::TypeTarget { expected } => ConfirmNeed::TypeName(expected.clone()),
+    };
+    PlanView {
+        id: plan.id.clone(),
+        title: plan.title.clone(),
+        risk: plan.risk.label().to_uppercase(),
+        lines,
+        confirm,
+        overrides: plan
+            .confirmation
+            .overrides_needed
+            .iter()
+            .map(|o| OverrideNeed {
+                label: o.why.clone(),
+                target: o.target.clone(),
+            })
+            .collect(),
+        undo: plan.undo.clone(),
+    }
+}
