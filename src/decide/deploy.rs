@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::config::Estate;
 use crate::model::{AppState, Health, MetricPoint, Snapshot};
 
-use super::evidence::{Change, changes, clock, ev, fresh, hhmm, last_known_good};
+use super::evidence::{Change, changes, clock, ev, fresh, hhmm, last_known_good, promoted};
 use super::onset::change_point;
 use super::scope::app_dependencies;
 use super::{Answer, DecideContext, Evidence};
@@ -115,6 +115,25 @@ fn lead(c: &Change, onset: DateTime<Utc>) -> String {
     }
 }
 
+/// The changes to `app` that could have caused an onset: those seen in the reads, or else the
+/// release production runs that was deployed to another slot shortly before.
+fn candidates(
+    snap: &Snapshot,
+    app: &AppState,
+    running: Option<&str>,
+    onset: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<Change> {
+    let mut seen: Vec<Change> = changes(snap, app, now)
+        .into_iter()
+        .filter(|c| within(c, onset))
+        .collect();
+    if seen.is_empty() {
+        seen.extend(promoted(app, running, onset, CAUSE_WINDOW, now).filter(|c| within(c, onset)));
+    }
+    seen
+}
+
 /// "Deployment related?" for the affected apps, with the cause when yes.
 pub fn deploy_related(
     snap: &Snapshot,
@@ -132,10 +151,7 @@ pub fn deploy_related(
             .production()
             .and_then(|s| fresh(&s.health, now).ok())
             .and_then(|h| h.version.clone());
-        for c in changes(snap, app, now)
-            .into_iter()
-            .filter(|c| within(c, onset.at))
-        {
+        for c in candidates(snap, app, running.as_deref(), onset.at, now) {
             // Once an action has run, production may run another version because of it.
             let comparable = acted.is_none_or(|t| t < c.at);
             if let (Some(v), Some(r), true) = (&c.version, &running, comparable)

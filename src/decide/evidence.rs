@@ -80,6 +80,9 @@ pub enum ChangeKind {
     Deployment,
     /// A slot swap into production.
     Swap,
+    /// A release deployed to a slot that production now runs, before the swap that put it
+    /// there shows in any read (the activity log lags by minutes).
+    Promoted,
 }
 
 impl ChangeKind {
@@ -88,6 +91,7 @@ impl ChangeKind {
         match self {
             Self::Deployment => "deployment",
             Self::Swap => "slot swap",
+            Self::Promoted => "release promoted",
         }
     }
 }
@@ -118,6 +122,20 @@ impl Change {
     pub fn words(&self) -> String {
         let what = match self.kind {
             ChangeKind::Swap => format!("slot swap {}→production", self.slot),
+            ChangeKind::Promoted => {
+                let by = self
+                    .who
+                    .as_deref()
+                    .map(|w| format!(" by {w}"))
+                    .unwrap_or_default();
+                return format!(
+                    "{} on {}, deployed to {} at {}{by}, now runs in production (the swap is not in the activity log yet)",
+                    self.version.as_deref().unwrap_or("a release"),
+                    self.app,
+                    self.slot,
+                    clock(self.at)
+                );
+            }
             ChangeKind::Deployment => match &self.version {
                 Some(v) => format!("deployment of {v} to production"),
                 None => "deployment to production".to_owned(),
@@ -225,6 +243,38 @@ pub fn changes(snap: &Snapshot, app: &AppState, now: DateTime<Utc>) -> Vec<Chang
     }
     out.sort_by(|a, b| b.at.cmp(&a.at).then(b.fresh.cmp(&a.fresh)));
     out
+}
+
+/// The release production runs (by its health report) when it was deployed to another slot
+/// within `window` before `onset` and no read shows how it reached production yet.
+pub fn promoted(
+    app: &AppState,
+    running: Option<&str>,
+    onset: DateTime<Utc>,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Option<Change> {
+    let running = running?;
+    let d = app
+        .deployments
+        .get()
+        .into_iter()
+        .flatten()
+        .filter(|d| d.slot != "production" && !d.in_progress && !is_failed(&d.status))
+        .filter(|d| d.version.as_deref() == Some(running))
+        .filter_map(|d| Some((d, d.ended?)))
+        .filter(|(_, at)| *at <= onset && onset - *at <= window)
+        .max_by_key(|(_, at)| *at)?;
+    Some(Change {
+        app: app.name.clone(),
+        kind: ChangeKind::Promoted,
+        at: d.1,
+        slot: d.0.slot.clone(),
+        version: Some(running.to_owned()),
+        who: d.0.deployer.clone().or_else(|| d.0.author.clone()),
+        source: format!("{} and GET /api/health", app.deployments.source),
+        fresh: fresh(&app.deployments, now).is_ok(),
+    })
 }
 
 /// Deployments to `app` still running, in words, or why that cannot be known.
