@@ -45,13 +45,28 @@ pub struct Runtime {
     pub now: Now,
 }
 
-/// A fresh incident folder under the state directory: `incidents/{estate}-{yyyymmddThhmmssZ}`.
+/// A fresh incident folder under the state directory: `incidents/{estate-slug}-{yyyymmddThhmmssZ}`
+/// (`Orders platform (prod)` becomes `orders-platform-prod`).
 pub fn incident_dir(estate: &Estate, started: DateTime<Utc>) -> PathBuf {
-    crate::logging::state_dir().join("incidents").join(format!(
-        "{}-{}",
-        estate.name,
-        started.format("%Y%m%dT%H%M%SZ")
-    ))
+    let slug: String = estate
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    crate::logging::state_dir()
+        .join("incidents")
+        .join(format!("{slug}-{}", started.format("%Y%m%dT%H%M%SZ")))
 }
 
 /// Starts the runtime; returns the console's end of the channels and the task.

@@ -46,7 +46,8 @@ fn action_runtime(
     now: Now,
     artifact_auth: Option<QueueAuth>,
 ) -> Result<ActionPort> {
-    let dir = actions::incident_dir(estate, now());
+    // Named by the wall clock: demo runs share a virtual start and must not share a journal.
+    let dir = actions::incident_dir(estate, chrono::Utc::now());
     let journal = Journal::open_or_create(&dir)
         .wrap_err_with(|| format!("opening the incident journal in {}", dir.display()))?
         .with_clock(now.clone());

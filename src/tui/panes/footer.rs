@@ -16,6 +16,7 @@ pub fn hints(app: &AppState) -> Vec<(&'static str, &'static str)> {
         (Some(Modal::Command(_)), _) => {
             vec![("Tab", "complete"), ("Enter", "run"), ("Esc", "cancel")]
         }
+        (Some(Modal::Plan(_)), _) => vec![("↑↓", "scroll the plan"), ("Esc", "cancel or close")],
         (Some(_), _) => vec![("Esc", "close")],
         (None, View::Detail(_)) => vec![
             ("Esc", "back"),
@@ -30,7 +31,11 @@ pub fn hints(app: &AppState) -> Vec<(&'static str, &'static str)> {
             vec![("p", "back"), ("t", "theme"), ("?", "help"), ("q", "quit")]
         }
         (None, View::Main) => {
-            let mut v = vec![("Tab", "pane")];
+            let mut v = Vec::new();
+            if !app.ui.read_only && app.data.recommended.is_some() {
+                v.push(("a", "plan the recommended action"));
+            }
+            v.push(("Tab", "pane"));
             if app.ui.focus == PaneId::Regions {
                 v.push(("↑↓", "select"));
                 v.push(("Enter", "detail"));
