@@ -9,6 +9,7 @@ mod check;
 mod console;
 #[cfg(test)]
 mod demo_screens;
+mod plan;
 mod run;
 pub mod status_table;
 mod wiring;
@@ -76,6 +77,9 @@ pub enum Command {
     },
     /// Print one snapshot of the estate as a table (or JSON).
     Status(StatusArgs),
+    /// Print the plan of an action (steps, REST calls, az commands, gates, safety rules, risk,
+    /// undo) without executing anything.
+    Plan(PlanArgs),
     /// Validate an estate file: exit 0 when valid, 2 with every error otherwise.
     Check {
         /// The estate file (TOML).
@@ -104,6 +108,31 @@ pub struct StatusArgs {
     pub scenario: String,
     /// With --demo: virtual minutes after the scenario starts at which to take the snapshot
     /// (the default scenario's bad release lands about a minute in).
+    #[arg(long, value_name = "MINUTES", default_value_t = 3.0)]
+    pub at: f64,
+}
+
+/// `warroom plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The action: swap, swap-back, redeploy, restart, failover, tm-disable, tm-enable,
+    /// fd-disable, fd-enable, timers, sync-secondary, alias-failover, storage-failover,
+    /// freeze-on, freeze-off, suppress-on, suppress-off, rebuild, forensics.
+    pub action: String,
+    /// What it acts on: an app, endpoint, origin, alias, storage account or region name.
+    #[arg(long)]
+    pub target: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Plan against the embedded demo estate, served by the simulated Azure on loopback
+    /// (otherwise give --config FILE).
+    #[arg(long)]
+    pub demo: bool,
+    /// With --demo: the scenario to simulate.
+    #[arg(long, default_value = "bad-release")]
+    pub scenario: String,
+    /// With --demo: virtual minutes after the scenario starts at which to take the snapshot.
     #[arg(long, value_name = "MINUTES", default_value_t = 3.0)]
     pub at: f64,
 }
@@ -143,6 +172,7 @@ pub fn run() -> ExitCode {
         Some(Command::Demo { scenario, speed }) => console::demo(&scenario, speed, &cli.console),
         Some(Command::Check { file }) => check::run(&file),
         Some(Command::Status(args)) => run::status(&args, cli.config.as_deref(), &cli.credential),
+        Some(Command::Plan(args)) => plan::run(&args, cli.config.as_deref(), &cli.credential),
         Some(Command::Sim {
             command:
                 SimCommand::Serve {

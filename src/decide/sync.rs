@@ -17,13 +17,16 @@ pub const PER_REGION_SETTINGS: [&str; 3] = [
     "WEBSITE_CONTENTSHARE",
 ];
 
-/// Whether a setting is expected to differ between regions: a per-region setting, one that names
-/// the region or location, or a timer's `AzureWebJobs.<fn>.Disabled` flag (checked as timers).
+/// Whether a setting is expected to differ between regions: a per-region setting, a storage
+/// connection (each region's apps use their own region's storage: `QueueStorageConnection`,
+/// `AzureWebJobsStorage__accountName`), one that names the region or location, or a timer's
+/// `AzureWebJobs.<fn>.Disabled` flag (checked as timers).
 pub fn differs_by_design(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     PER_REGION_SETTINGS
         .iter()
         .any(|s| s.eq_ignore_ascii_case(name))
+        || (upper.contains("STORAGE") && (upper.contains("CONNECTION") || upper.contains("__")))
         || upper.contains("REGION")
         || upper.contains("LOCATION")
         || timer_flag(name).is_some()
@@ -206,5 +209,31 @@ mod tests {
         let off = m(&[("AzureWebJobs.Nightly.Disabled", "false")]);
         assert_eq!(timer_disabled("Nightly", None, Some(&off)), Some(false));
         assert_eq!(timer_disabled("Nightly", None, None), None);
+    }
+}
+
+#[cfg(test)]
+mod per_region_tests {
+    use super::differs_by_design;
+
+    #[test]
+    fn storage_connections_and_region_names_differ_by_design_but_ordinary_settings_do_not() {
+        for name in [
+            "AzureWebJobsStorage",
+            "QueueStorageConnection",
+            "AzureWebJobsStorage__accountName",
+            "WEBSITE_CONTENTSHARE",
+            "DEPLOYMENT_REGION",
+            "AzureWebJobs.NightlyReconcile.Disabled",
+        ] {
+            assert!(differs_by_design(name), "{name}");
+        }
+        for name in [
+            "FEATURE_NEW_CHECKOUT",
+            "ServiceBusConnection",
+            "PaymentsApiKey",
+        ] {
+            assert!(!differs_by_design(name), "{name}");
+        }
     }
 }
