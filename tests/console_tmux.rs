@@ -94,6 +94,11 @@ impl Tmux {
 
     /// Polls the screen until `ok` holds; panics with the last screen after [`WAIT`].
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.wait_up_to(WAIT, what, ok)
+    }
+
+    /// Like [`Self::wait_for`], with its own limit (actions run on Azure's own cadence).
+    fn wait_up_to(&self, limit: Duration, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
@@ -101,8 +106,8 @@ impl Tmux {
                 return s;
             }
             assert!(
-                start.elapsed() < WAIT,
-                "waited {WAIT:?} for {what}; the screen:\n{s}"
+                start.elapsed() < limit,
+                "waited {limit:?} for {what}; the screen:\n{s}"
             );
             std::thread::sleep(POLL);
         }
@@ -125,10 +130,11 @@ impl Drop for Tmux {
     }
 }
 
-/// The script: the demo at 10× speed, then proof that the shell has the terminal back.
-fn script(state: &Path) -> String {
+/// The script: the demo at 10× speed (with `extra` arguments), then proof that the shell has the
+/// terminal back.
+fn script(state: &Path, extra: &str) -> String {
     format!(
-        "WARROOM_STATE_DIR='{state}' '{bin}' demo --speed 10\n\
+        "WARROOM_STATE_DIR='{state}' '{bin}' demo --speed 10 {extra}\n\
          echo \"RESTORED $?\"\n\
          stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '\n\
          echo\n\
@@ -174,7 +180,7 @@ fn the_demo_moves_between_panes_opens_help_and_presenter_and_quits_cleanly() {
         return;
     }
     let state = tempdir("quit");
-    let t = Tmux::start("quit", &script(&state));
+    let t = Tmux::start("quit", &script(&state, "--read-only"));
     let s = t.wait_for("the estate", estate_up);
     assert!(
         s.contains("┏ Regions"),
@@ -218,7 +224,7 @@ fn sigterm_restores_the_terminal() {
         return;
     }
     let state = tempdir("term");
-    let t = Tmux::start("term", &script(&state));
+    let t = Tmux::start("term", &script(&state, ""));
     t.wait_for("the estate", estate_up);
     let shell = t.pane_pid();
     let out = Command::new("pgrep")
@@ -237,6 +243,80 @@ fn sigterm_restores_the_terminal() {
     assert!(killed.success());
     assert_restored(&t);
     let _ = std::fs::remove_dir_all(&state);
+}
+
+/// How long an action may take end to end at 10× (polls follow `Retry-After`, checks probe
+/// every few seconds).
+const ACTION_WAIT: Duration = Duration::from_secs(90);
+
+#[test]
+fn the_default_demo_is_recovered_from_the_keyboard_reading_only_the_screen() {
+    if !have_tmux() {
+        return;
+    }
+    let state = tempdir("recover");
+    let t = Tmux::start("recover", &script(&state, ""));
+    // The bad release lands about a minute in (6 s at 10×); the screen says what to do.
+    let s = t.wait_up_to(ACTION_WAIT, "the swap recommended", |s| {
+        s.contains("▶ Slot swap") && s.contains("a plan the recommended action")
+    });
+    assert!(!s.contains("READ-ONLY"), "actions are offered\n{s}");
+
+    t.keys(&["a"]);
+    let s = t.wait_for("the plan", |s| s.contains("Press y to run this plan"));
+    for want in [
+        "PLAN · MEDIUM RISK",
+        "slotsswap?api-version=2024-11-01",
+        "az functionapp deployment slot swap",
+        "✓ PASS  incident scope",
+        "Undo: swap-back func-orders-prod-krc",
+        "Journal: the intent is written to",
+    ] {
+        assert!(s.contains(want), "the plan shows {want:?}\n{s}");
+    }
+
+    t.keys(&["y"]);
+    let s = t.wait_up_to(ACTION_WAIT, "the outcome", |s| {
+        s.contains("DONE ✓") || s.contains("FAILED ✗")
+    });
+    assert!(s.contains("DONE ✓ succeeded"), "{s}");
+    assert!(
+        s.contains("u plans the undo (swap-back func-orders-prod-krc)"),
+        "{s}"
+    );
+
+    t.keys(&["Escape"]);
+    let s = t.wait_up_to(ACTION_WAIT, "recovery validated", |s| {
+        s.contains("✓ RECOVERED") && s.contains("▶ Close")
+    });
+    assert!(s.contains("✓ Validated?"), "{s}");
+
+    // The journal holds the intent before the step reports and the outcome after them.
+    let journal = find_journal(&state).expect("an incident journal under the state dir");
+    let text = std::fs::read_to_string(&journal).expect("the journal");
+    let kinds: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+            v["entry"]["kind"].as_str().unwrap_or("?").to_owned()
+        })
+        .collect();
+    assert_eq!(kinds.first().map(String::as_str), Some("intent"), "{text}");
+    assert_eq!(kinds.last().map(String::as_str), Some("outcome"), "{text}");
+    assert!(text.contains("\"result\":\"succeeded\""), "{text}");
+
+    t.keys(&["q"]);
+    assert_restored(&t);
+    let _ = std::fs::remove_dir_all(&state);
+}
+
+/// The first `journal.jsonl` under `dir/incidents/*/`.
+fn find_journal(dir: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(dir.join("incidents"))
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("journal.jsonl"))
+        .find(|p| p.exists())
 }
 
 fn tempdir(name: &str) -> PathBuf {
