@@ -262,6 +262,9 @@ fn the_default_demo_is_recovered_from_the_keyboard_reading_only_the_screen() {
     });
     assert!(!s.contains("READ-ONLY"), "actions are offered\n{s}");
 
+    t.keys(&[":", "note paged the orders team", "Enter"]);
+    t.wait_for("the note journaled", |s| s.contains("note journaled"));
+
     t.keys(&["a"]);
     let s = t.wait_for("the plan", |s| s.contains("Press y to run this plan"));
     for want in [
@@ -301,7 +304,9 @@ fn the_default_demo_is_recovered_from_the_keyboard_reading_only_the_screen() {
             v["entry"]["kind"].as_str().unwrap_or("?").to_owned()
         })
         .collect();
-    assert_eq!(kinds.first().map(String::as_str), Some("intent"), "{text}");
+    assert_eq!(kinds.first().map(String::as_str), Some("note"), "{text}");
+    assert!(text.contains("paged the orders team"), "{text}");
+    assert_eq!(kinds.get(1).map(String::as_str), Some("intent"), "{text}");
     assert_eq!(kinds.last().map(String::as_str), Some("outcome"), "{text}");
     assert!(text.contains("\"result\":\"succeeded\""), "{text}");
 

@@ -20,9 +20,10 @@ use crate::act::executor::{Effects, Progress, ProgressEvent, execute, run_previe
 use crate::act::{Plan, catalogue, confirm};
 use crate::config::Estate;
 use crate::decide::{
-    self, ActionRecord, DecideContext, IncidentFacts, OverrideTarget, ProposedAction,
+    self, ActionRecord, DecideContext, IncidentFacts, NodeId, Override, OverrideTarget,
+    ProposedAction,
 };
-use crate::journal::Journal;
+use crate::journal::{Entry, Journal};
 use crate::model::Snapshot;
 use crate::tui::ActionPort;
 use crate::tui::actions::{ActionEvent, ActionRequest, ConfirmNeed, OverrideNeed, PlanView};
@@ -147,7 +148,40 @@ impl Worker {
             ActionRequest::Cancel { plan_id } => {
                 self.plans.remove(&plan_id);
             }
+            ActionRequest::Override {
+                node,
+                answer,
+                reason,
+            } => self.override_node(node, answer, &reason),
+            ActionRequest::Note(text) => {
+                let line = match self.rt.journal.append(&Entry::Note { text }) {
+                    Ok(_) => "note journaled".to_owned(),
+                    Err(e) => format!("the note was NOT journaled: {e}"),
+                };
+                self.send(ActionEvent::Notice(line));
+            }
         }
+    }
+
+    /// An override is journaled first; only then does the engine use it.
+    fn override_node(&mut self, node: NodeId, answer: bool, reason: &str) {
+        let now = (self.rt.now)();
+        let o = match Override::new(OverrideTarget::Node { node, answer }, reason, now) {
+            Ok(o) => o,
+            Err(e) => return self.send(ActionEvent::Notice(format!("no override: {e}"))),
+        };
+        if let Err(e) = self.rt.journal.append(&Entry::Override(o.clone())) {
+            return self.send(ActionEvent::Notice(format!(
+                "the override was NOT journaled, so it is not applied: {e}"
+            )));
+        }
+        let word = if answer { "yes" } else { "no" };
+        self.cx.overrides.push(o);
+        self.send(ActionEvent::Context(Box::new(self.context())));
+        self.send(ActionEvent::Notice(format!(
+            "override journaled: \"{}\" = {word} ({reason})",
+            decide::flowchart::flow_node(node).label
+        )));
     }
 
     async fn plan(&mut self, action: ProposedAction) {

@@ -41,6 +41,16 @@ impl AppState {
         Some(Intent::Action(ActionRequest::Plan(action)))
     }
 
+    /// Sends a journal request (an override, a note), unless the console is read-only.
+    pub(crate) fn request_journal(&mut self, req: ActionRequest) -> Option<Intent> {
+        if self.ui.read_only {
+            self.ui.flash =
+                Some("read-only: no journal here, so no override or note is taken".to_owned());
+            return None;
+        }
+        Some(Intent::Action(req))
+    }
+
     /// A key while the plan dialog is open.
     pub(crate) fn plan_key(&mut self, key: KeyEvent) -> Option<Intent> {
         let Some(Modal::Plan(dialog)) = self.modal.as_mut() else {
@@ -67,6 +77,7 @@ impl AppState {
                 self.modal = Some(Modal::Plan(Box::new(PlanDialog::new(view))));
             }
             ActionEvent::NoPlan(why) => self.ui.flash = Some(format!("no plan: {why}")),
+            ActionEvent::Notice(line) => self.ui.flash = Some(line),
             ActionEvent::Context(cx) => self.data.set_context(*cx),
             ActionEvent::Progress { ref plan_id, .. }
             | ActionEvent::Finished { ref plan_id, .. }

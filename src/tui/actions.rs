@@ -9,7 +9,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use crate::decide::{DecideContext, OverrideTarget, ProposedAction};
+use crate::decide::{DecideContext, NodeId, OverrideTarget, ProposedAction};
 
 /// A plan as the console shows it: words only, no secrets (the runtime renders it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +64,17 @@ pub enum ActionRequest {
         /// A reason per override, in the plan's order.
         reasons: Vec<(OverrideTarget, String)>,
     },
+    /// Override a decision's answer; the runtime journals it before the engine uses it.
+    Override {
+        /// The decision.
+        node: NodeId,
+        /// The answer forced.
+        answer: bool,
+        /// Why.
+        reason: String,
+    },
+    /// Write a note into the journal.
+    Note(String),
     /// The dialog was closed before confirmation.
     Cancel {
         /// The plan.
@@ -78,6 +89,8 @@ pub enum ActionEvent {
     Plan(PlanView),
     /// A plan could not be built (unknown target, say).
     NoPlan(String),
+    /// One line for the footer (an override or note journaled, or why not).
+    Notice(String),
     /// Confirmation refused: nothing was executed.
     Refused {
         /// The plan.
@@ -227,7 +240,10 @@ impl PlanDialog {
                 };
             }
             ActionEvent::Refused { reason, .. } => self.stage = Stage::Refused(reason.clone()),
-            ActionEvent::Plan(_) | ActionEvent::NoPlan(_) | ActionEvent::Context(_) => {}
+            ActionEvent::Plan(_)
+            | ActionEvent::NoPlan(_)
+            | ActionEvent::Notice(_)
+            | ActionEvent::Context(_) => {}
         }
     }
 

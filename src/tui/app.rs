@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::ConsoleOptions;
-use super::actions::PlanDialog;
+use super::actions::{ActionRequest, PlanDialog};
 use super::command::{self, Names};
 use super::data::DataView;
 use super::keymap::Keymap;
@@ -315,6 +315,18 @@ impl AppState {
             },
             Command::Act => return self.act_on_recommendation(),
             Command::Plan(action) => return self.request_plan(action),
+            Command::Override {
+                node,
+                answer,
+                reason,
+            } => {
+                return self.request_journal(ActionRequest::Override {
+                    node,
+                    answer,
+                    reason,
+                });
+            }
+            Command::Note(text) => return self.request_journal(ActionRequest::Note(text)),
         }
         None
     }

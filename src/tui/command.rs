@@ -2,7 +2,7 @@
 //! apps, themes, panes) on Tab. Pure: given the input and the names, returns the result.
 
 use super::msg::{Command, PaneId};
-use crate::decide::{ActionKind, ProposedAction};
+use crate::decide::{ActionKind, NodeId, ProposedAction};
 
 /// The commands the line knows, with a one-line description for help.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -16,6 +16,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "focus PANE: runbook, regions, queues, deployments, timeline",
     ),
     ("act", "plan the recommended action (also the `a` key)"),
+    (
+        "override",
+        "override NODE yes|no REASON: deploy-related, slots-healthy, regional, validated",
+    ),
+    ("note", "note TEXT: write a note into the incident journal"),
     (
         "ACTION TARGET",
         "plan any action: swap, swap-back, redeploy, restart, failover, tm-disable, …",
@@ -55,6 +60,8 @@ pub fn parse(input: &str) -> Result<Command, String> {
         "main" | "dashboard" => Ok(Command::Main),
         "quit" | "q" => Ok(Command::Quit),
         "act" | "a" => Ok(Command::Act),
+        "note" | "n" => need("the note's words").map(Command::Note),
+        "override" => override_node(&arg),
         "plan" => {
             let mut w = arg.split_whitespace();
             let (Some(kind), Some(target)) = (w.next(), w.next()) else {
@@ -70,6 +77,41 @@ pub fn parse(input: &str) -> Result<Command, String> {
             .map(Command::Focus)
             .ok_or_else(|| format!("unknown command `{other}` (Tab lists them)")),
     }
+}
+
+/// `NODE yes|no REASON` as an override.
+fn override_node(arg: &str) -> Result<Command, String> {
+    let mut w = arg.split_whitespace();
+    let usage = "`override` needs a decision, yes or no, and a reason: \
+                 override regional no the catalog failure is a known bug";
+    let (Some(node), Some(answer)) = (w.next(), w.next()) else {
+        return Err(usage.to_owned());
+    };
+    let node = match node.replace('_', "-").as_str() {
+        "deploy-related" | "deployment-related" => NodeId::DeployRelated,
+        "slots-healthy" | "slots" => NodeId::SlotsHealthy,
+        "regional" => NodeId::Regional,
+        "validated" => NodeId::Validated,
+        other => {
+            return Err(format!(
+                "no decision `{other}`; decisions: deploy-related, slots-healthy, regional, validated"
+            ));
+        }
+    };
+    let answer = match answer {
+        "yes" | "y" => true,
+        "no" | "n" => false,
+        other => return Err(format!("answer yes or no, not `{other}`")),
+    };
+    let reason = w.collect::<Vec<_>>().join(" ");
+    if reason.is_empty() {
+        return Err("an override needs a reason, typed after the answer".to_owned());
+    }
+    Ok(Command::Override {
+        node,
+        answer,
+        reason,
+    })
 }
 
 /// `KIND TARGET` as a plan request.
@@ -143,6 +185,54 @@ pub fn complete(input: &str, names: &Names) -> (String, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overrides_need_a_decision_an_answer_and_a_reason() {
+        assert_eq!(
+            parse("override regional no the catalog failure is a known bug"),
+            Ok(Command::Override {
+                node: NodeId::Regional,
+                answer: false,
+                reason: "the catalog failure is a known bug".into(),
+            })
+        );
+        assert!(matches!(
+            parse("override deploy_related yes config pushed by hand"),
+            Ok(Command::Override {
+                node: NodeId::DeployRelated,
+                answer: true,
+                ..
+            })
+        ));
+        assert!(parse("override regional no").is_err_and(|e| e.contains("reason")));
+        assert!(parse("override regional maybe why").is_err_and(|e| e.contains("yes or no")));
+        assert!(parse("override verify yes why").is_err_and(|e| e.contains("no decision")));
+        assert_eq!(
+            parse("note paged the storage team"),
+            Ok(Command::Note("paged the storage team".into()))
+        );
+        assert!(parse("note").is_err());
+    }
+
+    #[test]
+    fn action_names_plan_actions_on_their_target() {
+        assert_eq!(
+            parse("swap func-orders-prod-krc"),
+            Ok(Command::Plan(ProposedAction {
+                kind: ActionKind::Swap,
+                target: "func-orders-prod-krc".into(),
+            }))
+        );
+        assert_eq!(
+            parse("plan tm-disable primary-endpoint"),
+            Ok(Command::Plan(ProposedAction {
+                kind: ActionKind::TmDisable,
+                target: "primary-endpoint".into(),
+            }))
+        );
+        assert!(parse("swap").is_err_and(|e| e.contains("target")));
+        assert!(parse("plan swapp x").is_err_and(|e| e.contains("no action")));
+    }
 
     fn names() -> Names {
         Names {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
 use super::actions::{ActionEvent, ActionRequest};
-use crate::decide::ProposedAction;
+use crate::decide::{NodeId, ProposedAction};
 use crate::model::Snapshot;
 
 /// Everything `AppState::update` consumes.
@@ -131,4 +131,15 @@ pub enum Command {
     Act,
     /// Plan an action typed on the command line.
     Plan(ProposedAction),
+    /// Override a decision's answer with a reason (`:override regional no REASON`).
+    Override {
+        /// The decision.
+        node: NodeId,
+        /// The answer forced.
+        answer: bool,
+        /// Why.
+        reason: String,
+    },
+    /// A note for the journal (`:note TEXT`).
+    Note(String),
 }
