@@ -9,7 +9,7 @@ mod bench;
 mod wire;
 
 use bench::{Bench, az, gates_needed};
-use warroom::act::{Effect, Prompt, Risk, SettingSource};
+use warroom::act::{ConfirmKey, Effect, Prompt, Risk, SettingSource};
 use warroom::azure::writes::governance::list_alert_processing_rules;
 use warroom::config::Estate;
 use warroom::decide::{ActionKind, GateId, ProposedAction};
@@ -127,6 +127,12 @@ async fn fd_disable_stops_routing_to_the_failed_origin_and_fd_enable_undoes_it()
     let plan = b.plan(ActionKind::FdDisable, "origin-primary").await;
     assert_eq!(plan.risk, Risk::High);
     assert_eq!(
+        plan.confirmation.prompt,
+        Prompt::TypeTarget {
+            expected: "origin-primary".into()
+        }
+    );
+    assert_eq!(
         plan.undo.as_ref().map(|u| u.kind),
         Some(ActionKind::FdEnable)
     );
@@ -174,6 +180,7 @@ async fn timers_move_to_the_secondary_and_their_undo_moves_them_back() {
 
     let plan = b.plan(ActionKind::Timers, "func-reconcile-prod-jpe").await;
     assert_eq!(plan.risk, Risk::Medium);
+    assert_eq!(plan.confirmation.prompt, Prompt::Key { key: ConfirmKey::Y });
     assert_eq!(
         plan.undo,
         Some(ProposedAction {

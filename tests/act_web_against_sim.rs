@@ -116,6 +116,7 @@ async fn redeploy_puts_the_last_known_good_release_into_production() {
     let mut b = Bench::start("bad-release", 5 * 60).await;
     let plan = b.plan(ActionKind::Redeploy, ORDERS).await;
     assert_eq!(plan.risk, Risk::Medium);
+    assert_eq!(plan.confirmation.prompt, Prompt::Key { key: ConfirmKey::Y });
     assert_eq!(plan.undo, None, "a redeploy has no undo");
     assert!(az(&plan).contains("az functionapp deployment source config-zip"));
     assert!(
@@ -191,7 +192,7 @@ async fn restart_outside_the_incident_needs_a_scope_override_and_shows_in_the_ac
     );
     let started = plan_time(&b, &plan);
     // The activity log lists the restart once ingested.
-    b.w.sim.clock().advance(std::time::Duration::from_secs(60));
+    b.w.sim.clock().advance(std::time::Duration::from_mins(1));
     let after = b.snapshot().await;
     let activity = after.activity.get().expect("activity read");
     assert!(
@@ -209,6 +210,13 @@ async fn forensics_writes_names_digests_deployments_and_activity_never_values() 
     let mut b = Bench::start("bad-release", 5 * 60).await;
     let plan = b.plan(ActionKind::Forensics, ORDERS).await;
     assert_eq!(plan.risk, Risk::Low);
+    assert_eq!(
+        plan.confirmation.prompt,
+        Prompt::Key {
+            key: ConfirmKey::Enter
+        }
+    );
+    assert!(az(&plan).contains("az functionapp config appsettings list"));
     assert_eq!(plan.undo, None);
     assert!(plan.steps.iter().all(|s| s.effect.is_read_only()));
     let ran = b.run(ActionKind::Forensics, ORDERS).await;

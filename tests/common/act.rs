@@ -90,9 +90,9 @@ impl Bench {
 
     /// Any estate and scenario, the clock `secs` after its start.
     pub async fn start_with(estate: Estate, scenario: Scenario, secs: i64) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
         let w = Wire::start_with(estate, scenario).await;
         w.at(secs);
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
