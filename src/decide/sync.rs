@@ -26,10 +26,19 @@ pub fn differs_by_design(name: &str) -> bool {
     PER_REGION_SETTINGS
         .iter()
         .any(|s| s.eq_ignore_ascii_case(name))
-        || (upper.contains("STORAGE") && (upper.contains("CONNECTION") || upper.contains("__")))
+        || is_storage_connection(name)
         || upper.contains("REGION")
         || upper.contains("LOCATION")
         || timer_flag(name).is_some()
+}
+
+/// Whether a setting names a storage connection (`QueueStorageConnection`,
+/// `StorageConnectionString`): each region's apps use their own accounts (the queues they
+/// consume, their host storage), so copying one region's value into the other would point the
+/// secondary at the failed region's account.
+pub fn is_storage_connection(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    upper.contains("STORAGE") && (upper.contains("CONNECTION") || upper.contains("__"))
 }
 
 /// The function a `AzureWebJobs.<fn>.Disabled` setting disables.
@@ -193,6 +202,12 @@ mod tests {
         let k = DigestDiff::between(&primary, &secondary, no_exceptions);
         assert_eq!(k.differ.len(), 3);
         assert!(!differs_by_design("DOWNSTREAM_API_KEY"));
+        assert!(
+            !differs_by_design("ServiceBusConnection"),
+            "an alias: shared"
+        );
+        assert!(differs_by_design("QueueStorageConnection"));
+        assert!(differs_by_design("Storage_Connection_String"));
         assert_eq!(timer_flag("AzureWebJobs.Nightly.Disabled"), Some("Nightly"));
         assert_eq!(timer_flag("AzureWebJobsStorage"), None);
     }

@@ -22,6 +22,8 @@ pub use scenario::{Scenario, ScenarioError};
 pub use server::{RequestCounts, SimError, SimHandle, SimOptions, SimServer, WriteRequest};
 pub use world::{World, WorldError};
 
+use std::io::Write as _;
+
 use crate::config::Estate;
 
 /// `warroom sim serve`: serves `estate` under `scenario` on 127.0.0.1:`port` (0 picks a free
@@ -38,17 +40,28 @@ pub async fn serve_forever(
     let name = scenario.name.clone();
     let handle = SimServer::start(estate, scenario, clock, SimOptions { port }).await?;
     let e = handle.endpoints();
-    println!(
-        "simulated Azure: scenario {name}, clock ×{speed}, listening on {}",
-        handle.base_url()
+    let banner = format!(
+        "simulated Azure: scenario {name}, clock ×{speed}, listening on {}\n  \
+         ARM        {}\n  \
+         Kudu       {}\n  \
+         app hosts  {}   (a slot: {{app}}-{{slot}})\n  \
+         queues     {}\n  \
+         metrics    {}\n  \
+         blobs      {}\n\
+         any bearer token is accepted; none is required. Ctrl-C stops.\n",
+        handle.base_url(),
+        e.arm,
+        e.kudu,
+        e.app_host,
+        e.queue,
+        e.metrics,
+        e.blob
     );
-    println!("  ARM        {}", e.arm);
-    println!("  Kudu       {}", e.kudu);
-    println!("  app hosts  {}   (a slot: {{app}}-{{slot}})", e.app_host);
-    println!("  queues     {}", e.queue);
-    println!("  metrics    {}", e.metrics);
-    println!("  blobs      {}", e.blob);
-    println!("any bearer token is accepted; none is required. Ctrl-C stops.");
+    // One write, and a reader that has gone (a script that read the first line) is no reason
+    // to stop serving: `println!` would panic on the closed pipe.
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
+    drop(out);
     tokio::signal::ctrl_c().await.map_err(SimError::Serve)?;
     handle.shutdown().await
 }

@@ -184,8 +184,13 @@ pub struct VirtualWait {
 impl VirtualWait {
     /// A clock for the simulator of `w`.
     pub fn new(w: &Wire) -> Self {
+        Self::on(w.sim.clock())
+    }
+
+    /// A clock on a simulator's virtual clock (for closures that cannot borrow a [`Wire`]).
+    pub fn on(clock: &SimClock) -> Self {
         Self {
-            clock: w.sim.clock().clone(),
+            clock: clock.clone(),
             waited: std::sync::Mutex::new(Duration::ZERO),
         }
     }

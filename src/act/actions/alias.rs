@@ -103,12 +103,14 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
             alias.secondary_namespace, alias.name
         ),
     );
-    let facts = cx
-        .snap
-        .aliases
-        .iter()
-        .find(|a| a.name == alias.name)
-        .and_then(|a| a.state.get());
+    let observed = cx.snap.aliases.iter().find(|a| a.name == alias.name);
+    if let Some(a) = observed.filter(|a| a.primary_namespace == alias.secondary_namespace) {
+        return Err(PlanError::NothingToDo(format!(
+            "{} is already primary for {} (failed over); pairing again is a new geo-DR setup",
+            a.primary_namespace, alias.name
+        )));
+    }
+    let facts = observed.and_then(|a| a.state.get());
     let state_words = facts.map_or_else(
         || "Its replication state is not known from the snapshot.".to_owned(),
         |f| {

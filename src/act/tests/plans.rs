@@ -265,3 +265,28 @@ fn sync_refuses_the_primary_and_says_when_already_in_sync() {
         Err(PlanError::NothingToDo(_))
     ));
 }
+
+#[test]
+fn sync_leaves_each_region_its_own_storage_connection() {
+    let mut snap = calm();
+    let at = snap.taken_at;
+    for (app, value) in [
+        ("func-catalog-prod-krc", "account-krc"),
+        ("func-catalog-prod-jpe", "account-jpe"),
+    ] {
+        let state = app_mut(&mut snap, app);
+        let mut names = state.settings.get().cloned().expect("settings");
+        names.insert(
+            "QueueStorageConnection".to_owned(),
+            crate::model::SecretDigest::of(value),
+        );
+        state.settings.set(names, at);
+    }
+    assert!(
+        matches!(
+            plan_on(ActionKind::SyncSecondary, "func-catalog-prod-jpe", &snap),
+            Err(PlanError::NothingToDo(_))
+        ),
+        "a storage connection differs by design and is never copied"
+    );
+}

@@ -120,6 +120,22 @@ fn alias_failover_is_called_on_the_secondary_namespace_and_has_no_undo() {
 }
 
 #[test]
+fn alias_failover_has_nothing_to_do_once_the_secondary_is_primary() {
+    let mut snap = calm();
+    for a in &mut snap.aliases {
+        if a.name == "sb-functions-prod" {
+            a.primary_namespace = "sb-functions-prod-jpe".to_owned();
+        }
+    }
+    let r = plan_on(ActionKind::AliasFailover, "sb-functions-prod", &snap);
+    assert!(
+        matches!(&r, Err(PlanError::NothingToDo(w)) if w.contains("sb-functions-prod-jpe is already primary")),
+        "{r:?}"
+    );
+    assert!(plan_on(ActionKind::AliasFailover, "evh-functions-prod", &snap).is_ok());
+}
+
+#[test]
 fn storage_failover_names_the_data_loss_window_and_needs_geo_redundancy() {
     let p = plan_ok(ActionKind::StorageFailover, "stworkflowprod");
     assert_eq!(

@@ -207,32 +207,56 @@ pub async fn storage(ctx: &Ctx) {
     });
 }
 
-/// Reads every geo-DR alias on its primary namespace.
+/// Reads every geo-DR alias on its configured primary namespace. When that read fails or no
+/// longer says Primary (after a failover the alias is gone from the old primary), the secondary
+/// namespace is read too, and if it is primary now the alias is shown from there.
 pub async fn aliases(ctx: &Ctx) {
     let client = ctx.client.clone();
     let estate = ctx.estate.clone();
     let items = ctx.estate.geo_dr_aliases.clone();
     let results = fan_out(items, move |g| {
         let client = client.clone();
-        let rg = estate
-            .region(&g.primary_region)
-            .map(ResourceGroupRef::of_region);
+        let estate = estate.clone();
         async move {
-            let r = match rg {
-                Some(rg) => client
-                    .get_dr_config(g.kind, &rg, &g.primary_namespace, &g.name)
-                    .await
-                    .map_err(|e| e.to_string()),
-                None => Err(format!("region {} not in estate", g.primary_region)),
+            let read = |namespace: String, region: String| {
+                let client = client.clone();
+                let rg = estate.region(&region).map(ResourceGroupRef::of_region);
+                let (kind, alias) = (g.kind, g.name.clone());
+                async move {
+                    match rg {
+                        Some(rg) => client
+                            .get_dr_config(kind, &rg, &namespace, &alias)
+                            .await
+                            .map_err(|e| e.to_string()),
+                        None => Err(format!("region {region} not in estate")),
+                    }
+                }
             };
-            (g.name, r)
+            let is_primary =
+                |r: &Result<crate::azure::wire::messaging::DisasterRecoveryConfig, String>| {
+                    r.as_ref().is_ok_and(|c| {
+                        c.properties
+                            .role
+                            .as_deref()
+                            .is_some_and(|role| role.starts_with("Primary"))
+                    })
+                };
+            let first = read(g.primary_namespace.clone(), g.primary_region.clone()).await;
+            if !is_primary(&first) {
+                let other = read(g.secondary_namespace.clone(), g.secondary_region.clone()).await;
+                if is_primary(&other) {
+                    return (g.name, g.secondary_namespace, other);
+                }
+            }
+            (g.name, g.primary_namespace, first)
         }
     })
     .await;
     let now = ctx.clock.now();
     ctx.update(|snap| {
-        for (name, r) in results {
+        for (name, primary, r) in results {
             if let Some(a) = snap.aliases.iter_mut().find(|a| a.name == name) {
+                a.primary_namespace = primary;
                 match r {
                     Ok(c) => a.state.set(convert::alias_facts(&c), now),
                     Err(e) => a.state.fail(e, now),

@@ -30,12 +30,14 @@ pub const PER_APP_SETTINGS: [&str; 3] = [
 ];
 
 /// Whether a setting is expected to have another value in another region: a per-app setting,
-/// or one that names the region or location.
+/// a storage connection (as the decision engine sets apart), or one that names the region or
+/// location.
 pub fn differs_by_region(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     PER_APP_SETTINGS
         .iter()
         .any(|s| s.eq_ignore_ascii_case(name))
+        || crate::decide::sync::is_storage_connection(name)
         || upper.contains("REGION")
         || upper.contains("LOCATION")
 }
@@ -107,12 +109,14 @@ mod tests {
             ("AzureWebJobsStorage", "krc"),
             ("WEBSITE_CONTENTSHARE", "krc"),
             ("DEPLOYMENT_REGION", "krc"),
+            ("QueueStorageConnection", "krc"),
             ("FEATURE_X", "on"),
         ]);
         let there = m(&[
             ("AzureWebJobsStorage", "jpe"),
             ("WEBSITE_CONTENTSHARE", "jpe"),
             ("DEPLOYMENT_REGION", "jpe"),
+            ("QueueStorageConnection", "jpe"),
             ("FEATURE_X", "on"),
         ]);
         let d = Drift::between(&here, &there);
@@ -122,6 +126,7 @@ mod tests {
             [
                 "AzureWebJobsStorage",
                 "DEPLOYMENT_REGION",
+                "QueueStorageConnection",
                 "WEBSITE_CONTENTSHARE"
             ]
         );

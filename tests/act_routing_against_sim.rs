@@ -1,0 +1,345 @@
+//! The routing actions end to end against the simulator: Traffic Manager endpoint and Front
+//! Door origin disable with their undo (enable), timers moved to the other region and back, and
+//! the regional failover on the demo estate (both routers) and on estates with only one of them.
+//! Each change is seen afterwards in a fresh snapshot read through the client.
+
+#[path = "common/act.rs"]
+mod bench;
+#[path = "common/wire.rs"]
+mod wire;
+
+use bench::{Bench, az, gates_needed};
+use warroom::act::{ConfirmKey, Effect, Prompt, Risk, SettingSource};
+use warroom::azure::writes::governance::list_alert_processing_rules;
+use warroom::config::Estate;
+use warroom::decide::{ActionKind, GateId, ProposedAction};
+use warroom::model::{RouteState, Routing, Snapshot};
+use warroom::sim::Scenario;
+
+const OUTAGE: &str = "region-outage";
+/// Three minutes in: krc has been down for two.
+const IN_OUTAGE: i64 = 3 * 60;
+
+/// A Traffic Manager endpoint (`tm`) or Front Door origin in a snapshot.
+fn route<'s>(snap: &'s Snapshot, tm: bool, name: &str) -> &'s RouteState {
+    let routes = if tm {
+        &snap.routes.traffic_manager
+    } else {
+        &snap.routes.front_door
+    };
+    routes
+        .as_ref()
+        .and_then(|(_, o)| o.get())
+        .and_then(|r| r.iter().find(|r| r.name == name))
+        .unwrap_or_else(|| panic!("{name} in the snapshot"))
+}
+
+/// Whether each timer function of an app is disabled, as the snapshot reads them.
+fn timers_disabled(snap: &Snapshot, app: &str) -> Vec<bool> {
+    let functions = Bench::app(snap, app)
+        .functions
+        .get()
+        .expect("functions read");
+    ["NightlyReconcile", "PurgeExpiredReservations"]
+        .iter()
+        .map(|f| {
+            functions
+                .iter()
+                .find(|s| s.name == *f)
+                .unwrap_or_else(|| panic!("{f} listed for {app}"))
+                .disabled
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn tm_disable_moves_traffic_off_the_failed_region_and_tm_enable_undoes_it() {
+    let mut b = Bench::start(OUTAGE, IN_OUTAGE).await;
+    let before = b.snapshot().await;
+    assert!(route(&before, true, "primary-endpoint").enabled);
+
+    let plan = b.plan(ActionKind::TmDisable, "primary-endpoint").await;
+    assert_eq!(
+        gates_needed(&plan),
+        [GateId::DataConsistency, GateId::AlertSuppression],
+        "{:#?}",
+        plan.blocked_reasons()
+    );
+    // Alerts held first, as the runbook asks: the alert suppression gate then passes.
+    b.run(ActionKind::SuppressOn, "krc").await;
+    let plan = b.plan(ActionKind::TmDisable, "primary-endpoint").await;
+    assert_eq!(plan.risk, Risk::High);
+    assert_eq!(
+        plan.confirmation.prompt,
+        Prompt::TypeTarget {
+            expected: "primary-endpoint".into()
+        }
+    );
+    assert_eq!(
+        plan.undo,
+        Some(ProposedAction {
+            kind: ActionKind::TmEnable,
+            target: "primary-endpoint".into()
+        })
+    );
+    assert!(az(&plan).contains("az network traffic-manager endpoint update"));
+    assert!(
+        az(&plan).contains("--endpoint-status Disabled"),
+        "{}",
+        az(&plan)
+    );
+    assert_eq!(
+        gates_needed(&plan),
+        [GateId::DataConsistency],
+        "replication from krc is behind in the outage: {:#?}",
+        plan.blocked_reasons()
+    );
+
+    let ran = b
+        .execute(&plan, "primary-endpoint", &bench::reasons(&plan))
+        .await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    assert!(
+        ran.wrote("PATCH", "/azureEndpoints/primary-endpoint"),
+        "{:?}",
+        ran.writes
+    );
+    let after = b.snapshot().await;
+    let p = route(&after, true, "primary-endpoint");
+    assert!(!p.enabled);
+    assert_eq!(p.routing, Routing::Disabled);
+    assert!(route(&after, true, "secondary-endpoint").enabled);
+
+    let ran = b.run(ActionKind::TmEnable, "primary-endpoint").await;
+    assert_eq!(ran.plan.risk, Risk::Medium);
+    assert_eq!(
+        ran.plan.undo.as_ref().map(|u| u.kind),
+        Some(ActionKind::TmDisable)
+    );
+    let back = b.snapshot().await;
+    assert!(route(&back, true, "primary-endpoint").enabled);
+    b.assert_secret_free();
+}
+
+#[tokio::test]
+async fn fd_disable_stops_routing_to_the_failed_origin_and_fd_enable_undoes_it() {
+    let mut b = Bench::start(OUTAGE, IN_OUTAGE).await;
+    let plan = b.plan(ActionKind::FdDisable, "origin-primary").await;
+    assert_eq!(plan.risk, Risk::High);
+    assert_eq!(
+        plan.confirmation.prompt,
+        Prompt::TypeTarget {
+            expected: "origin-primary".into()
+        }
+    );
+    assert_eq!(
+        plan.undo.as_ref().map(|u| u.kind),
+        Some(ActionKind::FdEnable)
+    );
+    assert!(az(&plan).contains("az afd origin update"), "{}", az(&plan));
+    assert!(matches!(
+        &plan.steps[0].effect,
+        Effect::FdState { enabled: false, .. }
+    ));
+
+    let ran = b
+        .execute(&plan, "origin-primary", &bench::reasons(&plan))
+        .await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    assert!(
+        ran.wrote("PATCH", "/origins/origin-primary"),
+        "{:?}",
+        ran.writes
+    );
+    let after = b.snapshot().await;
+    assert!(!route(&after, false, "origin-primary").enabled);
+    assert_eq!(
+        route(&after, false, "origin-primary").routing,
+        Routing::Disabled
+    );
+    assert!(route(&after, false, "origin-secondary").enabled);
+
+    b.run(ActionKind::FdEnable, "origin-primary").await;
+    let back = b.snapshot().await;
+    assert!(route(&back, false, "origin-primary").enabled);
+    b.assert_secret_free();
+}
+
+#[tokio::test]
+async fn timers_move_to_the_secondary_and_their_undo_moves_them_back() {
+    let mut b = Bench::start(OUTAGE, IN_OUTAGE).await;
+    let before = b.snapshot().await;
+    assert_eq!(
+        timers_disabled(&before, "func-reconcile-prod-jpe"),
+        [true, true]
+    );
+    assert_eq!(
+        timers_disabled(&before, "func-reconcile-prod-krc"),
+        [false, false]
+    );
+
+    let plan = b.plan(ActionKind::Timers, "func-reconcile-prod-jpe").await;
+    assert_eq!(plan.risk, Risk::Medium);
+    assert_eq!(plan.confirmation.prompt, Prompt::Key { key: ConfirmKey::Y });
+    assert_eq!(
+        plan.undo,
+        Some(ProposedAction {
+            kind: ActionKind::Timers,
+            target: "func-reconcile-prod-krc".into()
+        })
+    );
+    assert!(az(&plan).contains("az functionapp config appsettings set"));
+    assert!(
+        az(&plan).contains("AzureWebJobs.NightlyReconcile.Disabled=false"),
+        "{}",
+        az(&plan)
+    );
+    let ran = b.execute(&plan, "y", &bench::reasons(&plan)).await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    let after = b.snapshot().await;
+    assert_eq!(
+        timers_disabled(&after, "func-reconcile-prod-jpe"),
+        [false, false]
+    );
+    assert_eq!(
+        timers_disabled(&after, "func-reconcile-prod-krc"),
+        [true, true]
+    );
+
+    let undo = plan.undo.clone().expect("undo");
+    b.run(undo.kind, &undo.target).await;
+    let back = b.snapshot().await;
+    assert_eq!(
+        timers_disabled(&back, "func-reconcile-prod-jpe"),
+        [true, true]
+    );
+    assert_eq!(
+        timers_disabled(&back, "func-reconcile-prod-krc"),
+        [false, false]
+    );
+    b.assert_secret_free();
+}
+
+/// Runs `failover krc` on `estate` in the outage; returns the bench and the snapshot after.
+async fn failover(estate: Estate) -> (Bench, Snapshot) {
+    let scenario = Scenario::builtin(OUTAGE).expect("scenario");
+    let mut b = Bench::start_with(estate, scenario, IN_OUTAGE).await;
+    let plan = b.plan(ActionKind::Failover, "krc").await;
+    assert_eq!(plan.risk, Risk::High);
+    assert_eq!(
+        plan.confirmation.prompt,
+        Prompt::TypeTarget {
+            expected: "krc".into()
+        }
+    );
+    assert_eq!(plan.undo, None, "failing back is another failover");
+    assert!(
+        plan.notes.iter().any(|n| n.contains("failover jpe")),
+        "{:?}",
+        plan.notes
+    );
+    assert!(az(&plan).contains("az monitor alert-processing-rule create"));
+    // The secondary is ready (each region keeps its own storage connections), so nothing is
+    // copied; replication from the failed region is behind and alerts are not yet held.
+    assert_eq!(
+        gates_needed(&plan),
+        [GateId::DataConsistency, GateId::AlertSuppression],
+        "{:#?}",
+        plan.blocked_reasons()
+    );
+    assert!(
+        !plan
+            .steps
+            .iter()
+            .any(|s| matches!(&s.effect, Effect::MergeSettings { set, .. }
+            if set.values().any(|v| matches!(v, SettingSource::CopyFrom { .. })))),
+        "no setting is copied between regions"
+    );
+    let queue_conn = |snap: &Snapshot| {
+        bench::setting_digest(snap, "func-fulfil-prod-jpe", "QueueStorageConnection").cloned()
+    };
+    let before = b.snapshot().await;
+    let ran = b.execute(&plan, "krc", &bench::reasons(&plan)).await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    let after = b.snapshot().await;
+    assert_eq!(
+        queue_conn(&after),
+        queue_conn(&before),
+        "jpe's worker still reads its own queue account"
+    );
+    assert!(queue_conn(&after).is_some());
+    assert_ne!(
+        queue_conn(&after).as_ref(),
+        bench::setting_digest(&after, "func-fulfil-prod-krc", "QueueStorageConnection")
+    );
+    // Timers run in jpe now, not in krc.
+    assert_eq!(
+        timers_disabled(&after, "func-reconcile-prod-jpe"),
+        [false, false]
+    );
+    assert_eq!(
+        timers_disabled(&after, "func-reconcile-prod-krc"),
+        [true, true]
+    );
+    // Alerts for krc are held.
+    let sub = b.w.estate.primary().subscription_id.clone();
+    let rules = list_alert_processing_rules(&b.w.client, &sub)
+        .await
+        .expect("rules");
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.name.as_deref() == Some("warroom-suppress-krc")
+                && r.properties
+                    .scopes
+                    .iter()
+                    .any(|s| s.ends_with("/rg-functions-prod-krc"))),
+        "the suppression rule is listed"
+    );
+    b.assert_secret_free();
+    (b, after)
+}
+
+#[tokio::test]
+async fn failover_on_the_demo_estate_moves_both_routers_timers_and_alerts() {
+    let (b, after) = failover(Estate::demo()).await;
+    assert!(!route(&after, true, "primary-endpoint").enabled);
+    assert!(route(&after, true, "secondary-endpoint").enabled);
+    assert!(!route(&after, false, "origin-primary").enabled);
+    assert!(route(&after, false, "origin-secondary").enabled);
+    assert!(
+        b.w.sim
+            .write_log()
+            .iter()
+            .any(|r| r.path.contains("Microsoft.Cdn"))
+    );
+}
+
+#[tokio::test]
+async fn failover_through_traffic_manager_alone_and_through_front_door_alone() {
+    let mut tm_only = Estate::demo();
+    tm_only.front_door = None;
+    let (b, after) = failover(tm_only).await;
+    assert!(after.routes.front_door.is_none());
+    assert!(!route(&after, true, "primary-endpoint").enabled);
+    assert!(route(&after, true, "secondary-endpoint").enabled);
+    assert!(
+        !b.w.sim
+            .write_log()
+            .iter()
+            .any(|r| r.path.contains("Microsoft.Cdn"))
+    );
+
+    let mut fd_only = Estate::demo();
+    fd_only.traffic_manager = None;
+    let (b, after) = failover(fd_only).await;
+    assert!(after.routes.traffic_manager.is_none());
+    assert!(!route(&after, false, "origin-primary").enabled);
+    assert!(route(&after, false, "origin-secondary").enabled);
+    assert!(
+        !b.w.sim
+            .write_log()
+            .iter()
+            .any(|r| r.path.contains("trafficManagerProfiles"))
+    );
+}

@@ -1,0 +1,337 @@
+//! The app actions end to end against the simulator: swap back and its undo (a swap), redeploy,
+//! restart, forensics and rebuild (with its what-if preview). Each is planned from a real
+//! snapshot with the engine's gates, confirmed as its risk asks, executed through AzureEffects
+//! with the intent on disk before every call, and its effect is then seen through the client in
+//! a fresh snapshot.
+
+#[path = "common/act.rs"]
+mod bench;
+#[path = "common/infra.rs"]
+mod infra;
+#[path = "common/wire.rs"]
+mod wire;
+
+use bench::{Bench, az, gates_needed, setting_digest};
+use warroom::act::{self, ConfirmKey, Effect, Prompt, Refusal, Risk};
+use warroom::decide::{ActionKind, GateId, ProposedAction, Strategy};
+use warroom::model::{ActivityKind, Health};
+
+const ORDERS: &str = "func-orders-prod-krc";
+
+/// The version a slot reports in a snapshot.
+fn version(snap: &warroom::model::Snapshot, app: &str, slot: &str) -> Option<String> {
+    Bench::app(snap, app)
+        .slots
+        .iter()
+        .find(|s| s.name == slot)
+        .and_then(|s| s.health.get())
+        .and_then(|h| h.version.clone())
+}
+
+#[tokio::test]
+async fn swap_back_rolls_the_bad_release_back_and_its_undo_swaps_it_in_again() {
+    let mut b = Bench::start("bad-release", 5 * 60).await;
+    let before = b.snapshot().await;
+    assert_eq!(
+        version(&before, ORDERS, "production").as_deref(),
+        Some("2026.04.04")
+    );
+    assert_eq!(
+        version(&before, ORDERS, "staging").as_deref(),
+        Some("2026.03.28")
+    );
+    let d = warroom::decide::evaluate(&before, &b.w.estate, &b.cx, b.w.now());
+    let rec = d.recommendation.expect("the engine recommends");
+    assert_eq!(rec.strategy, Strategy::SlotSwap);
+    assert_eq!(rec.action.target, ORDERS);
+
+    let plan = b.plan(ActionKind::SwapBack, ORDERS).await;
+    assert_eq!(plan.risk, Risk::Medium);
+    assert_eq!(plan.confirmation.prompt, Prompt::Key { key: ConfirmKey::Y });
+    assert_eq!(
+        plan.undo,
+        Some(ProposedAction {
+            kind: ActionKind::Swap,
+            target: ORDERS.into()
+        })
+    );
+    assert!(
+        az(&plan).contains("az functionapp deployment slot swap"),
+        "{}",
+        az(&plan)
+    );
+    assert!(
+        matches!(&plan.steps[0].effect, Effect::Swap { source_slot, target_slot, .. }
+        if source_slot == "staging" && target_slot == "production")
+    );
+    assert!(
+        plan.confirmation.overrides_needed.is_empty(),
+        "{:?}",
+        plan.blocked_reasons()
+    );
+
+    let ran = b.execute(&plan, "y", &[]).await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    assert!(
+        ran.wrote("POST", "/slots/staging/slotsswap"),
+        "{:?}",
+        ran.writes
+    );
+    let after = b.snapshot().await;
+    assert_eq!(
+        version(&after, ORDERS, "production").as_deref(),
+        Some("2026.03.28")
+    );
+    assert_eq!(
+        version(&after, ORDERS, "staging").as_deref(),
+        Some("2026.04.04")
+    );
+    assert_eq!(Bench::app(&after, ORDERS).health(), Health::Healthy);
+
+    // The undo: the swap puts the release back in production.
+    let undo = plan.undo.clone().expect("undo");
+    let plan = b.plan(undo.kind, &undo.target).await;
+    assert_eq!(
+        plan.undo.as_ref().map(|u| u.kind),
+        Some(ActionKind::SwapBack)
+    );
+    let ran = b
+        .execute(&plan, &bench::typed(&plan), &bench::reasons(&plan))
+        .await;
+    let back = b.snapshot().await;
+    assert_eq!(
+        version(&back, ORDERS, "production").as_deref(),
+        Some("2026.04.04")
+    );
+    assert_eq!(
+        version(&back, ORDERS, "staging").as_deref(),
+        Some("2026.03.28")
+    );
+    assert!(ran.wrote("POST", "/slots/staging/slotsswap"));
+    b.assert_secret_free();
+}
+
+#[tokio::test]
+async fn redeploy_puts_the_last_known_good_release_into_production() {
+    let mut b = Bench::start("bad-release", 5 * 60).await;
+    let plan = b.plan(ActionKind::Redeploy, ORDERS).await;
+    assert_eq!(plan.risk, Risk::Medium);
+    assert_eq!(plan.confirmation.prompt, Prompt::Key { key: ConfirmKey::Y });
+    assert_eq!(plan.undo, None, "a redeploy has no undo");
+    assert!(az(&plan).contains("az functionapp deployment source config-zip"));
+    assert!(
+        matches!(&plan.steps[0].effect, Effect::ZipDeploy { version, .. } if version == "2026.03.28")
+    );
+    assert!(
+        plan.confirmation.overrides_needed.is_empty(),
+        "{:?}",
+        plan.blocked_reasons()
+    );
+
+    let ran = b.execute(&plan, "y", &[]).await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    assert!(ran.wrote("POST", "/api/zipdeploy"), "{:?}", ran.writes);
+    let after = b.snapshot().await;
+    assert_eq!(
+        version(&after, ORDERS, "production").as_deref(),
+        Some("2026.03.28")
+    );
+    let deployments = Bench::app(&after, ORDERS)
+        .deployments
+        .get()
+        .expect("deployments read");
+    let active = deployments
+        .iter()
+        .find(|d| d.active && d.slot == "production")
+        .expect("an active production deployment");
+    assert_eq!(active.version.as_deref(), Some("2026.03.28"));
+    assert!(active.started.is_some_and(|t| t >= plan_time(&b, &plan)));
+    b.assert_secret_free();
+}
+
+/// When the plan was confirmed, as its journaled intent records it.
+fn plan_time(b: &Bench, plan: &act::Plan) -> chrono::DateTime<chrono::Utc> {
+    b.records()
+        .iter()
+        .find_map(|r| match &r.entry {
+            warroom::journal::Entry::Intent(i) if i.plan_id == plan.id => Some(i.confirmed_at),
+            _ => None,
+        })
+        .expect("the intent")
+}
+
+#[tokio::test]
+async fn restart_outside_the_incident_needs_a_scope_override_and_shows_in_the_activity_log() {
+    let mut b = Bench::start("calm", 5 * 60).await;
+    let plan = b.plan(ActionKind::Restart, ORDERS).await;
+    assert_eq!(plan.risk, Risk::Low);
+    assert_eq!(
+        plan.confirmation.prompt,
+        Prompt::Key {
+            key: ConfirmKey::Enter
+        }
+    );
+    assert!(az(&plan).contains("az functionapp restart"));
+    assert_eq!(
+        gates_needed(&plan),
+        [GateId::Scope],
+        "no incident: the scope gate fails"
+    );
+    let refused = act::confirm(&plan, "", &[], b.w.now()).expect_err("an override is needed");
+    assert!(
+        matches!(refused, Refusal::OverrideMissing { .. }),
+        "{refused}"
+    );
+
+    let ran = b.execute(&plan, "", &bench::reasons(&plan)).await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    assert!(
+        ran.wrote("POST", &format!("/sites/{ORDERS}/restart")),
+        "{:?}",
+        ran.writes
+    );
+    let started = plan_time(&b, &plan);
+    // The activity log lists the restart once ingested.
+    b.w.sim.clock().advance(std::time::Duration::from_mins(1));
+    let after = b.snapshot().await;
+    let activity = after.activity.get().expect("activity read");
+    assert!(
+        activity.iter().any(|e| e.kind == ActivityKind::Restart
+            && e.resource_id.ends_with(&format!("/sites/{ORDERS}"))
+            && e.at >= started),
+        "{activity:?}"
+    );
+    assert_eq!(Bench::app(&after, ORDERS).health(), Health::Healthy);
+    b.assert_secret_free();
+}
+
+#[tokio::test]
+async fn forensics_writes_names_digests_deployments_and_activity_never_values() {
+    let mut b = Bench::start("bad-release", 5 * 60).await;
+    let plan = b.plan(ActionKind::Forensics, ORDERS).await;
+    assert_eq!(plan.risk, Risk::Low);
+    assert_eq!(
+        plan.confirmation.prompt,
+        Prompt::Key {
+            key: ConfirmKey::Enter
+        }
+    );
+    assert!(az(&plan).contains("az functionapp config appsettings list"));
+    assert_eq!(plan.undo, None);
+    assert!(plan.steps.iter().all(|s| s.effect.is_read_only()));
+    let ran = b.run(ActionKind::Forensics, ORDERS).await;
+    assert!(
+        ran.writes.is_empty(),
+        "forensics writes nothing to Azure: {:?}",
+        ran.writes
+    );
+
+    let folder = plan
+        .steps
+        .iter()
+        .find_map(|s| match &s.effect {
+            Effect::Forensics { folder, .. } => Some(b.dir.join(folder)),
+            _ => None,
+        })
+        .expect("a forensic folder");
+    let read = |f: &str| std::fs::read_to_string(folder.join(f)).expect("forensic file");
+    let snap = b.snapshot().await;
+    let settings = read("settings-digests.json");
+    let names = Bench::app(&snap, ORDERS)
+        .settings
+        .get()
+        .expect("settings read");
+    for name in names.keys() {
+        assert!(settings.contains(name.as_str()), "{name} listed");
+    }
+    let digest = setting_digest(&snap, ORDERS, "DOWNSTREAM_API_KEY").expect("a digest");
+    assert!(settings.contains(digest.short()), "digests are kept");
+    let deployments = read("deployments.json");
+    for v in ["2026.04.04", "2026.03.28"] {
+        assert!(deployments.contains(v), "{v} in the deployment history");
+    }
+    let activity = read("activity-log.json");
+    assert!(
+        activity.contains("slotsswap"),
+        "the swap that broke it is there"
+    );
+    b.assert_secret_free();
+}
+
+#[tokio::test]
+async fn rebuild_shows_its_what_if_first_then_brings_a_broken_app_back() {
+    let app = "func-telemetry-prod-krc";
+    let twin = "func-telemetry-prod-jpe";
+    let scenario = infra::broken_app_scenario(app, "DOWNSTREAM_API_KEY", "EventHubConsumerGroup");
+    let mut b = Bench::start_with(warroom::config::Estate::demo(), scenario, 5 * 60).await;
+    let before = b.snapshot().await;
+    assert_ne!(Bench::app(&before, app).health(), Health::Healthy);
+    assert_ne!(
+        setting_digest(&before, app, "DOWNSTREAM_API_KEY"),
+        setting_digest(&before, twin, "DOWNSTREAM_API_KEY")
+    );
+    assert_eq!(setting_digest(&before, app, "EventHubConsumerGroup"), None);
+
+    let plan = b.plan(ActionKind::Rebuild, app).await;
+    assert_eq!(plan.risk, Risk::High);
+    assert_eq!(plan.undo, None);
+    assert_eq!(
+        plan.confirmation.prompt,
+        Prompt::TypeTarget {
+            expected: app.into()
+        }
+    );
+    let preview = plan.preview.as_ref().expect("a what-if preview");
+    assert!(matches!(preview.effect, Effect::WhatIf { .. }));
+    assert!(az(&plan).contains("az deployment group create"));
+    let shown = plan.preview_result.clone().expect("the preview ran");
+    assert!(shown.contains(app), "{shown}");
+    // Without the preview shown, nothing can be confirmed.
+    let mut unseen = plan.clone();
+    unseen.preview_result = None;
+    assert_eq!(
+        act::confirm(&unseen, app, &bench::reasons(&plan), b.w.now()).expect_err("refused"),
+        Refusal::PreviewMissing
+    );
+
+    let ran = b.execute(&plan, app, &bench::reasons(&plan)).await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    assert!(
+        ran.writes.iter().any(|r| r.method == "PUT"
+            && r.path
+                .contains("/Microsoft.Resources/deployments/warroom-rebuild-")),
+        "the template was deployed: {:?}",
+        ran.writes
+    );
+    assert!(
+        ran.wrote("POST", "/api/zipdeploy"),
+        "the artifact was deployed"
+    );
+    let after = b.snapshot().await;
+    assert_eq!(Bench::app(&after, app).health(), Health::Healthy);
+    for name in ["DOWNSTREAM_API_KEY", "EventHubConsumerGroup"] {
+        assert_eq!(
+            setting_digest(&after, app, name),
+            setting_digest(&after, twin, name),
+            "{name} restored from {twin} (compared by digest)"
+        );
+        assert!(setting_digest(&after, app, name).is_some());
+    }
+    let forensic = b.dir.join("forensics");
+    let folders: Vec<_> = std::fs::read_dir(&forensic)
+        .expect("forensics folder")
+        .flatten()
+        .collect();
+    assert_eq!(folders.len(), 1);
+    for f in [
+        "settings-digests.json",
+        "deployments.json",
+        "activity-log.json",
+    ] {
+        assert!(
+            folders[0].path().join(f).is_file(),
+            "{f} kept before the rebuild"
+        );
+    }
+    b.assert_secret_free();
+}
