@@ -259,6 +259,42 @@ async fn forensics_writes_names_digests_deployments_and_activity_never_values() 
 }
 
 #[tokio::test]
+async fn forensics_in_a_regional_outage_records_what_it_could_not_read_and_goes_on() {
+    // krc is down from 1:00: its apps' Kudu answers 502, so the deployment history cannot be read.
+    let mut b = Bench::start("region-outage", 5 * 60).await;
+    let plan = b.plan(ActionKind::Forensics, ORDERS).await;
+    let ran = b.run(ActionKind::Forensics, ORDERS).await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    let folder = plan
+        .steps
+        .iter()
+        .find_map(|s| match &s.effect {
+            Effect::Forensics { folder, .. } => Some(b.dir.join(folder)),
+            _ => None,
+        })
+        .expect("a forensic folder");
+    let deployments =
+        std::fs::read_to_string(folder.join("deployments.json")).expect("the part's file");
+    assert!(
+        deployments.contains("\"collected\": false") && deployments.contains("\"error\""),
+        "the missing part says so and why: {deployments}"
+    );
+    let steps: Vec<String> = b
+        .records()
+        .into_iter()
+        .filter_map(|r| match r.entry {
+            warroom::journal::Entry::Step(s) => Some(s.report),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        steps.iter().any(|r| r.contains("NOT collected")),
+        "the journal says which part is missing: {steps:?}"
+    );
+    b.assert_secret_free();
+}
+
+#[tokio::test]
 async fn rebuild_shows_its_what_if_first_then_brings_a_broken_app_back() {
     let app = "func-telemetry-prod-krc";
     let twin = "func-telemetry-prod-jpe";

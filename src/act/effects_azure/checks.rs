@@ -138,7 +138,36 @@ impl AzureEffects {
     ) -> Result<StepReport, ActError> {
         let dir = self.incident_dir.join(folder);
         std::fs::create_dir_all(&dir).map_err(|e| ActError::Io(e.to_string()))?;
-        let (doc, words) = match part {
+        let collected: Result<(Value, String), crate::azure::Error> =
+            self.collect(app, site_id, part).await;
+        // A forensic copy never blocks the recovery it precedes: a part that cannot be read (the
+        // app's Kudu down with its region) is recorded as missing, with why, and the step goes on.
+        let (doc, words) = match collected {
+            Ok(c) => c,
+            Err(e) => {
+                let why = e.to_string();
+                (
+                    serde_json::json!({"app": app, "collected": false, "error": why}),
+                    format!("NOT collected ({why}); recorded as missing"),
+                )
+            }
+        };
+        let file = dir.join(part.file_name());
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| ActError::Io(e.to_string()))?;
+        std::fs::write(&file, text).map_err(|e| ActError::Io(e.to_string()))?;
+        Ok(StepReport {
+            words: format!("{words} written to {folder}/{}", part.file_name()),
+            names: vec![format!("{folder}/{}", part.file_name())],
+        })
+    }
+    /// Reads one forensic part: the document to write and its words.
+    async fn collect(
+        &self,
+        app: &str,
+        site_id: &str,
+        part: ForensicPart,
+    ) -> Result<(Value, String), crate::azure::Error> {
+        Ok(match part {
             ForensicPart::Settings => {
                 let path = format!("{site_id}/config/appsettings/list");
                 let dict: crate::azure::wire::web::StringDictionary = self
@@ -187,13 +216,6 @@ impl AzureEffects {
                     format!("{n} activity log events"),
                 )
             }
-        };
-        let file = dir.join(part.file_name());
-        let text = serde_json::to_string_pretty(&doc).map_err(|e| ActError::Io(e.to_string()))?;
-        std::fs::write(&file, text).map_err(|e| ActError::Io(e.to_string()))?;
-        Ok(StepReport {
-            words: format!("{words} written to {folder}/{}", part.file_name()),
-            names: vec![format!("{folder}/{}", part.file_name())],
         })
     }
 }
