@@ -204,8 +204,20 @@ fn scope_gate(
     result(GateId::Scope, vec![first, second, third])
 }
 
-fn suppression_gate(r: &Reach<'_>, cx: &DecideContext) -> GateResult {
+fn suppression_gate(action: &ProposedAction, r: &Reach<'_>, cx: &DecideContext) -> GateResult {
     let region = r.source.clone().unwrap_or_default();
+    if action.kind == ActionKind::Failover {
+        // The regional failover's own plan suppresses alerts before it routes away.
+        return result(
+            GateId::AlertSuppression,
+            vec![GateCheck {
+                name: format!("alerts suppressed for {region}"),
+                status: GateStatus::Pass,
+                detail: "the failover plan suppresses alerts for the switch before it routes away"
+                    .to_owned(),
+            }],
+        );
+    }
     let last = cx
         .actions
         .iter()
@@ -266,7 +278,7 @@ pub fn gates_for(
                 GateId::DataConsistency,
                 consistency::checks(action, &r, snap, estate, now),
             ),
-            GateId::AlertSuppression => suppression_gate(&r, cx),
+            GateId::AlertSuppression => suppression_gate(action, &r, cx),
         })
         .collect();
     overrides::apply_to_gates(&mut out, &cx.overrides, now);
@@ -304,9 +316,22 @@ mod tests {
         let g = gates_for(&act(ActionKind::Failover, "krc"), &snap, &estate, &cx, now);
         let ids: Vec<GateId> = g.iter().map(|g| g.gate).collect();
         assert_eq!(ids, applicable(ActionKind::Failover));
-        // Nobody suppressed alerts: unknown, which blocks like a failure.
-        assert_eq!(g[3].status, GateStatus::Unknown);
-        assert!(!g[3].allows());
+        // The failover's own plan suppresses alerts first.
+        assert_eq!(g[3].status, GateStatus::Pass, "{g:#?}");
+        // A route switch alone does not: nobody suppressed alerts, which blocks like a failure.
+        let g = gates_for(
+            &act(ActionKind::TmDisable, "primary-endpoint"),
+            &snap,
+            &estate,
+            &cx,
+            now,
+        );
+        let alerts = g
+            .iter()
+            .find(|g| g.gate == GateId::AlertSuppression)
+            .expect("the alert gate");
+        assert_eq!(alerts.status, GateStatus::Unknown);
+        assert!(!alerts.allows());
     }
 
     #[test]
