@@ -294,7 +294,14 @@ fn the_default_demo_is_recovered_from_the_keyboard_reading_only_the_screen() {
     });
     assert!(s.contains("✓ Validated?"), "{s}");
 
-    // The journal holds the intent before the step reports and the outcome after them.
+    // `a` at Close closes the incident.
+    t.keys(&["a"]);
+    t.wait_for("the incident closed", |s| {
+        s.contains("incident closed (recovery validated)")
+    });
+
+    // The journal, in order: the declaration, the engine's decisions, the note, the intent
+    // before the step reports, the outcome after them, and the closing.
     let journal = find_journal(&state).expect("an incident journal under the state dir");
     let text = std::fs::read_to_string(&journal).expect("the journal");
     let kinds: Vec<String> = text
@@ -304,11 +311,27 @@ fn the_default_demo_is_recovered_from_the_keyboard_reading_only_the_screen() {
             v["entry"]["kind"].as_str().unwrap_or("?").to_owned()
         })
         .collect();
-    assert_eq!(kinds.first().map(String::as_str), Some("note"), "{text}");
+    let at = |k: &str| {
+        kinds
+            .iter()
+            .position(|x| x == k)
+            .unwrap_or_else(|| panic!("no {k} entry in {kinds:?}"))
+    };
+    assert_eq!(at("declared"), 0, "{kinds:?}");
+    assert!(at("decision") < at("intent"), "{kinds:?}");
+    assert!(at("note") < at("intent"), "{kinds:?}");
+    assert!(
+        at("intent") < at("step") && at("step") < at("outcome"),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.last().map(String::as_str),
+        Some("closed"),
+        "{kinds:?}"
+    );
     assert!(text.contains("paged the orders team"), "{text}");
-    assert_eq!(kinds.get(1).map(String::as_str), Some("intent"), "{text}");
-    assert_eq!(kinds.last().map(String::as_str), Some("outcome"), "{text}");
     assert!(text.contains("\"result\":\"succeeded\""), "{text}");
+    assert!(text.contains("\"validated\":true"), "{text}");
 
     t.keys(&["q"]);
     assert_restored(&t);

@@ -80,6 +80,8 @@ pub fn spawn(rt: Runtime) -> (ActionPort, JoinHandle<()>) {
         cx: DecideContext::default(),
         incident: None,
         plans: HashMap::new(),
+        declared: false,
+        last_decision: None,
     };
     let task = tokio::spawn(worker.run(req_rx));
     (
@@ -97,6 +99,10 @@ struct Worker {
     cx: DecideContext,
     incident: Option<Incident>,
     plans: HashMap<String, Plan>,
+    /// Whether the incident's declaration is journaled.
+    declared: bool,
+    /// The last decision journaled: its path and recommendation.
+    last_decision: Option<(Vec<NodeId>, Option<ProposedAction>)>,
 }
 
 impl Worker {
@@ -114,9 +120,66 @@ impl Worker {
                     } else {
                         let snap = Arc::clone(&self.rt.snapshots.borrow_and_update());
                         self.incident = Incident::observe(self.incident.take(), &snap);
+                        self.journal_picture(&snap);
                     }
                 }
             }
+        }
+    }
+
+    /// Appends an entry; a failure is told to the console (and logged), never swallowed.
+    fn append(&mut self, entry: &Entry) -> bool {
+        match self.rt.journal.append(entry) {
+            Ok(_) => true,
+            Err(e) => {
+                tracing::error!(error = %e, "journal append failed");
+                self.send(ActionEvent::Notice(format!("JOURNAL WRITE FAILED: {e}")));
+                false
+            }
+        }
+    }
+
+    /// Journals what changed the picture: the declaration, then each new decision (path or
+    /// recommendation) with its evidence. Nothing while the estate is calm.
+    fn journal_picture(&mut self, snap: &Snapshot) {
+        let Some(i) = &self.incident else {
+            return;
+        };
+        if !self.declared {
+            let entry = Entry::Declared {
+                detected_at: i.detected_at,
+                apps: i.apps.clone(),
+            };
+            self.declared = self.append(&entry);
+        }
+        let d = decide::evaluate(snap, &self.rt.estate, &self.context(), (self.rt.now)());
+        let rec = d.recommendation.as_ref().map(|r| r.action.clone());
+        let key = (d.path.clone(), rec.clone());
+        if self.last_decision.as_ref() == Some(&key) {
+            return;
+        }
+        let evidence = d
+            .path
+            .iter()
+            .filter_map(|n| {
+                let a = d.answer(*n);
+                let first = a.evidence.first()?;
+                Some(format!(
+                    "{}: {:?}: {}",
+                    decide::flowchart::flow_node(*n).label,
+                    a.answer,
+                    first.text
+                ))
+            })
+            .collect();
+        let entry = Entry::Decision {
+            path: d.path.iter().map(|n| format!("{n:?}")).collect(),
+            recommendation: rec,
+            summary: d.summary.clone(),
+            evidence,
+        };
+        if self.append(&entry) {
+            self.last_decision = Some(key);
         }
     }
 
@@ -154,12 +217,31 @@ impl Worker {
                 reason,
             } => self.override_node(node, answer, &reason),
             ActionRequest::Note(text) => {
-                let line = match self.rt.journal.append(&Entry::Note { text }) {
-                    Ok(_) => "note journaled".to_owned(),
-                    Err(e) => format!("the note was NOT journaled: {e}"),
-                };
-                self.send(ActionEvent::Notice(line));
+                if self.append(&Entry::Note { text }) {
+                    self.send(ActionEvent::Notice("note journaled".to_owned()));
+                }
             }
+            ActionRequest::Close(text) => self.close(text),
+        }
+    }
+
+    /// Closes the incident: journaled with whether the engine had validated the recovery.
+    fn close(&mut self, text: String) {
+        let validated = self
+            .last_decision
+            .as_ref()
+            .is_some_and(|(path, _)| path.contains(&NodeId::Close));
+        let entry = Entry::Closed { validated, text };
+        if self.append(&entry) {
+            let how = if validated {
+                "recovery validated"
+            } else {
+                "NOT validated by the engine"
+            };
+            self.send(ActionEvent::Notice(format!(
+                "incident closed ({how}); journal: {}",
+                self.rt.journal.path().display()
+            )));
         }
     }
 

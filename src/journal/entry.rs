@@ -34,6 +34,31 @@ pub enum Entry {
     Outcome(ActionOutcome),
     /// A commander's override with its reason.
     Override(Override),
+    /// The incident was declared: the first app seen failing.
+    Declared {
+        /// When it was detected (data time).
+        detected_at: DateTime<Utc>,
+        /// The apps affected so far.
+        apps: Vec<String>,
+    },
+    /// The engine's answer changed: a new path or recommendation, with the evidence behind it.
+    Decision {
+        /// The nodes walked, in order (the engine's ids).
+        path: Vec<String>,
+        /// The recommended action, if any.
+        recommendation: Option<ProposedAction>,
+        /// The engine's one-line summary.
+        summary: String,
+        /// The evidence behind the answers on the path, one line each (numbers and times).
+        evidence: Vec<String>,
+    },
+    /// The incident was closed by the commander.
+    Closed {
+        /// When the recovery was validated, if the engine had validated it.
+        validated: bool,
+        /// The commander's words.
+        text: String,
+    },
     /// A free note.
     Note {
         /// The note's words.

@@ -15,6 +15,10 @@ impl AppState {
     pub(crate) fn act_on_recommendation(&mut self) -> Option<Intent> {
         if let Some(action) = self.data.recommended.clone() {
             self.request_plan(action)
+        } else if self.data.decision.as_ref().is_some_and(|d| {
+            d.answer(crate::decide::NodeId::Close).answer == crate::decide::Answer::Current
+        }) {
+            self.request_journal(ActionRequest::Close("recovery validated".to_owned()))
         } else {
             self.ui.flash = Some("nothing is recommended now".to_owned());
             None

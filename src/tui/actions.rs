@@ -75,6 +75,8 @@ pub enum ActionRequest {
     },
     /// Write a note into the journal.
     Note(String),
+    /// Close the incident, with the commander's words.
+    Close(String),
     /// The dialog was closed before confirmation.
     Cancel {
         /// The plan.

@@ -327,6 +327,7 @@ impl AppState {
                 });
             }
             Command::Note(text) => return self.request_journal(ActionRequest::Note(text)),
+            Command::Close(text) => return self.request_journal(ActionRequest::Close(text)),
         }
         None
     }

@@ -21,6 +21,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "override NODE yes|no REASON: deploy-related, slots-healthy, regional, validated",
     ),
     ("note", "note TEXT: write a note into the incident journal"),
+    ("close", "close [TEXT]: close the incident (journaled)"),
     (
         "ACTION TARGET",
         "plan any action: swap, swap-back, redeploy, restart, failover, tm-disable, …",
@@ -61,6 +62,7 @@ pub fn parse(input: &str) -> Result<Command, String> {
         "quit" | "q" => Ok(Command::Quit),
         "act" | "a" => Ok(Command::Act),
         "note" | "n" => need("the note's words").map(Command::Note),
+        "close" => Ok(Command::Close(arg.clone())),
         "override" => override_node(&arg),
         "plan" => {
             let mut w = arg.split_whitespace();

@@ -142,4 +142,6 @@ pub enum Command {
     },
     /// A note for the journal (`:note TEXT`).
     Note(String),
+    /// Close the incident (`:close [TEXT]`, or `a` when the runbook reaches Close).
+    Close(String),
 }

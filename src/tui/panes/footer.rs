@@ -32,8 +32,13 @@ pub fn hints(app: &AppState) -> Vec<(&'static str, &'static str)> {
         }
         (None, View::Main) => {
             let mut v = Vec::new();
+            let closing = app.data.decision.as_ref().is_some_and(|d| {
+                d.answer(crate::decide::NodeId::Close).answer == crate::decide::Answer::Current
+            });
             if !app.ui.read_only && app.data.recommended.is_some() {
                 v.push(("a", "plan the recommended action"));
+            } else if !app.ui.read_only && closing {
+                v.push(("a", "close the incident"));
             }
             v.push(("Tab", "pane"));
             if app.ui.focus == PaneId::Regions {
