@@ -46,6 +46,9 @@ pub struct DataView {
     pub context: DecideContext,
     /// The engine's latest decision.
     pub decision: Option<Decision>,
+    /// When the engine first validated the recovery (a failover restores the service while the
+    /// failed region's apps stay down), until it stops validating it.
+    pub validated_at: Option<DateTime<Utc>>,
 }
 
 impl DataView {
@@ -64,6 +67,7 @@ impl DataView {
             estate,
             context: DecideContext::default(),
             decision: None,
+            validated_at: None,
         }
     }
 
@@ -123,6 +127,16 @@ impl DataView {
         let d = decide::evaluate(&snap, &self.estate, &cx, now);
         self.flow = from_decide::node_states(&d.answers);
         self.recommended = d.recommendation.as_ref().map(|r| r.action.clone());
+        if d.answer(decide::NodeId::Validated).answer == decide::Answer::Yes {
+            let at = *self.validated_at.get_or_insert(now);
+            if let Some(inc) = self.incident.as_mut()
+                && inc.recovered_at.is_none()
+            {
+                inc.recovered_at = Some(at);
+            }
+        } else {
+            self.validated_at = None;
+        }
         self.decision = Some(d);
     }
 
