@@ -8,6 +8,7 @@
 //! reconciliation and report export come with a later issue.
 
 pub mod entry;
+pub mod report;
 
 pub use entry::{
     ActionOutcome, Entry, FORMAT_VERSION, Intent, IntentStep, Record, StepDone, Warning,
