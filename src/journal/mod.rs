@@ -4,8 +4,8 @@
 //! write-ahead rule of DESIGN.md). [`read`] tolerates a line torn by a crash mid-write.
 //!
 //! Owns the file format, appending and reading. It must not call Azure, decide anything or hold a
-//! secret value: entries carry names, digests and plain words only. Minimal for now: resume,
-//! reconciliation and report export come with a later issue.
+//! secret value: entries carry names, digests and plain words only. [`report`] renders an
+//! incident's records as a Markdown report; resume and reconciliation come with a later issue.
 
 pub mod entry;
 pub mod report;

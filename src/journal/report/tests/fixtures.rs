@@ -1,25 +1,25 @@
-//! The report from hand-written journals: the demo's bad-release recovery (closed, validated)
-//! and a failed action on a still-open incident, as snapshots, plus the rules behind them.
+//! Hand-written journals of the demo estate for the report's tests: the bad-release recovery
+//! (closed, validated) and a failed action on a still-open incident.
 
 use chrono::{DateTime, TimeZone as _, Utc};
 use serde_json::json;
 
-use super::{Targets, render};
+use super::super::Targets;
 use crate::decide::{ActionKind, GateId, NodeId, Override, OverrideTarget, ProposedAction};
 use crate::journal::entry::{
-    ActionOutcome, Entry, FORMAT_VERSION, Intent, IntentStep, Record, StepDone, Warning,
+    ActionOutcome, Entry, FORMAT_VERSION, Intent, IntentStep, Record, StepDone,
 };
 
-const APP: &str = "func-orders-prod-krc";
-const CANARY: &str = "CANARY-5d1f0e-not-a-setting";
+pub(super) const APP: &str = "func-orders-prod-krc";
+pub(super) const CANARY: &str = "CANARY-5d1f0e-not-a-setting";
 
-fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+pub(super) fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 4, 4, h, m, s)
         .single()
         .expect("valid time")
 }
 
-fn records(entries: Vec<(DateTime<Utc>, Entry)>) -> Vec<Record> {
+pub(super) fn records(entries: Vec<(DateTime<Utc>, Entry)>) -> Vec<Record> {
     entries
         .into_iter()
         .zip(1..)
@@ -32,7 +32,7 @@ fn records(entries: Vec<(DateTime<Utc>, Entry)>) -> Vec<Record> {
         .collect()
 }
 
-fn demo_targets() -> Targets {
+pub(super) fn demo_targets() -> Targets {
     Targets {
         rto_minutes: Some(30),
         rpo_minutes: Some(5),
@@ -40,11 +40,11 @@ fn demo_targets() -> Targets {
     }
 }
 
-fn swap_plan_id() -> String {
+pub(super) fn swap_plan_id() -> String {
     format!("swap:{APP}@20260404T090300Z")
 }
 
-fn swap_intent(overrides: Vec<Override>, confirmed_at: DateTime<Utc>) -> Entry {
+pub(super) fn swap_intent(overrides: Vec<Override>, confirmed_at: DateTime<Utc>) -> Entry {
     Entry::Intent(Intent {
         plan_id: swap_plan_id(),
         action: ProposedAction {
@@ -77,7 +77,7 @@ fn swap_intent(overrides: Vec<Override>, confirmed_at: DateTime<Utc>) -> Entry {
     })
 }
 
-fn step(n: usize, of: usize, plan_id: &str, what: &str, report: &str) -> Entry {
+pub(super) fn step(n: usize, of: usize, plan_id: &str, what: &str, report: &str) -> Entry {
     Entry::Step(StepDone {
         plan_id: plan_id.into(),
         n,
@@ -88,7 +88,7 @@ fn step(n: usize, of: usize, plan_id: &str, what: &str, report: &str) -> Entry {
     })
 }
 
-fn declared() -> (DateTime<Utc>, Entry) {
+pub(super) fn declared() -> (DateTime<Utc>, Entry) {
     (
         t(9, 1, 15),
         Entry::Declared {
@@ -98,7 +98,7 @@ fn declared() -> (DateTime<Utc>, Entry) {
     )
 }
 
-fn first_decision() -> (DateTime<Utc>, Entry) {
+pub(super) fn first_decision() -> (DateTime<Utc>, Entry) {
     (
         t(9, 1, 20),
         Entry::Decision {
@@ -120,7 +120,7 @@ fn first_decision() -> (DateTime<Utc>, Entry) {
 }
 
 /// The demo's bad-release recovery: declared, decided, noted, overridden, swapped, validated.
-fn bad_release_recovery() -> Vec<Record> {
+pub(super) fn bad_release_recovery() -> Vec<Record> {
     let gate_override = Override {
         target: OverrideTarget::Gate {
             gate: GateId::AlertSuppression,
@@ -213,7 +213,7 @@ fn bad_release_recovery() -> Vec<Record> {
 }
 
 /// A swap that held, then a redeploy that failed at its second step; the incident still open.
-fn failed_and_open() -> Vec<Record> {
+pub(super) fn failed_and_open() -> Vec<Record> {
     let plan = swap_plan_id();
     let redeploy = format!("redeploy:{APP}@20260404T091200Z");
     records(vec![
@@ -292,125 +292,4 @@ fn failed_and_open() -> Vec<Record> {
             }),
         ),
     ])
-}
-
-#[test]
-fn the_bad_release_recovery_report() {
-    let md = render(&bad_release_recovery(), &[], &demo_targets());
-    insta::assert_snapshot!("bad_release_recovery", md);
-}
-
-#[test]
-fn the_failed_action_still_open_report() {
-    let warnings = [Warning::TornLastLine { line: 11 }];
-    let md = render(&failed_and_open(), &warnings, &demo_targets());
-    insta::assert_snapshot!("failed_and_open", md);
-}
-
-#[test]
-fn a_validated_close_measures_the_rto_from_detection_and_compares_it_with_the_target() {
-    let md = render(&bad_release_recovery(), &[], &demo_targets());
-    // 09:01:15 → 09:10:02 is 8 min 47 s, inside 30 min.
-    assert!(md.contains("Achieved: 8 min 47 s"), "{md}");
-    assert!(
-        md.contains("**met** (target 30 min, 21 min 13 s to spare)"),
-        "{md}"
-    );
-    assert!(!md.contains("provisional"), "{md}");
-
-    let tight = Targets {
-        rto_minutes: Some(5),
-        ..demo_targets()
-    };
-    let md = render(&bad_release_recovery(), &[], &tight);
-    assert!(md.contains("**missed by 4 min**"), "{md}");
-}
-
-#[test]
-fn an_open_incident_measures_a_provisional_rto_to_its_last_successful_action() {
-    let md = render(&failed_and_open(), &[], &demo_targets());
-    assert!(md.contains("Achieved (provisional"), "{md}");
-    assert!(md.contains("last successful action 09:04:10"), "{md}");
-    assert!(md.contains("Still open"), "{md}");
-    assert!(
-        md.contains("failed (1 of 2 steps done), at step 2: Azure answered 409"),
-        "{md}"
-    );
-}
-
-#[test]
-fn the_rpo_is_never_invented_and_a_mention_is_quoted_not_measured() {
-    let md = render(&bad_release_recovery(), &[], &demo_targets());
-    assert!(md.contains("estimate not recorded by this journal"), "{md}");
-
-    let mut rs = bad_release_recovery();
-    rs.push(Record {
-        v: FORMAT_VERSION,
-        seq: 99,
-        at: t(9, 11, 0),
-        entry: Entry::Note {
-            text: "storage last sync 09:00:12, RPO looks like 1 min".into(),
-        },
-    });
-    let md = render(&rs, &[], &demo_targets());
-    assert!(!md.contains("estimate not recorded"), "{md}");
-    assert!(
-        md.contains("- 09:11:00 note: storage last sync 09:00:12"),
-        "{md}"
-    );
-}
-
-#[test]
-fn without_an_estate_the_targets_are_said_to_be_unknown() {
-    let md = render(&bad_release_recovery(), &[], &Targets::default());
-    assert!(md.starts_with("# Incident report: unknown estate, 2026-04-04 09:01:15 UTC"));
-    assert!(md.contains("- Target: not known"), "{md}");
-    assert!(md.contains("target not known"), "{md}");
-}
-
-#[test]
-fn journal_warnings_are_listed_and_become_follow_ups() {
-    let warnings = [Warning::TornLastLine { line: 11 }];
-    let md = render(&failed_and_open(), &warnings, &demo_targets());
-    assert!(
-        md.contains("## Journal warnings\n\n- line 11 was cut short"),
-        "{md}"
-    );
-    assert!(md.contains("- [ ] Journal: line 11 was cut short"), "{md}");
-    let clean = render(&failed_and_open(), &[], &demo_targets());
-    assert!(!clean.contains("## Journal warnings"));
-}
-
-#[test]
-fn a_note_is_printed_as_written_and_nothing_else_carries_a_value() {
-    let md = render(&bad_release_recovery(), &[], &demo_targets());
-    // The commander's words appear once, on the note's timeline line.
-    assert_eq!(md.matches(CANARY).count(), 1, "{md}");
-    let line = md.lines().find(|l| l.contains(CANARY)).expect("printed");
-    assert!(line.starts_with("- 09:02:05 **note**: "), "{line}");
-    // Steps' `az` equivalents and intents carry no value: the masked command is all there is.
-    assert!(
-        md.contains("--slot staging --target-slot production"),
-        "{md}"
-    );
-    assert!(!md.contains("\"op\""), "effects are not dumped: {md}");
-}
-
-#[test]
-fn an_action_without_an_outcome_is_flagged_for_reconciliation() {
-    let mut rs = failed_and_open();
-    rs.truncate(rs.len() - 1);
-    let md = render(&rs, &[], &demo_targets());
-    assert!(md.contains("Outcome: NOT journaled"), "{md}");
-    assert!(
-        md.contains("- [ ] Reconcile `redeploy:func-orders-prod-krc@20260404T091200Z`"),
-        "{md}"
-    );
-}
-
-#[test]
-fn an_empty_journal_says_so() {
-    let md = render(&[], &[], &Targets::default());
-    assert!(md.contains("The journal holds no entry."), "{md}");
-    assert!(md.contains("no declaration"), "{md}");
 }
