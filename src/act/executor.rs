@@ -235,6 +235,7 @@ fn intent(confirmed: &Confirmed) -> Entry {
                 n: i + 1,
                 what: s.what.clone(),
                 effect: serde_json::to_value(&s.effect).unwrap_or_default(),
+                az: s.az.clone(),
             })
             .collect(),
         overrides: confirmed.overrides().to_vec(),

@@ -49,8 +49,17 @@ pub struct Runtime {
 /// A fresh incident folder under the state directory: `incidents/{estate-slug}-{yyyymmddThhmmssZ}`
 /// (`Orders platform (prod)` becomes `orders-platform-prod`).
 pub fn incident_dir(estate: &Estate, started: DateTime<Utc>) -> PathBuf {
-    let slug: String = estate
-        .name
+    crate::logging::state_dir().join("incidents").join(format!(
+        "{}-{}",
+        estate_slug(&estate.name),
+        started.format("%Y%m%dT%H%M%SZ")
+    ))
+}
+
+/// An estate's name as the start of its incident folders' names: lower-case ASCII letters and
+/// digits, every other run of characters one `-`.
+pub fn estate_slug(name: &str) -> String {
+    let slug: String = name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -60,14 +69,10 @@ pub fn incident_dir(estate: &Estate, started: DateTime<Utc>) -> PathBuf {
             }
         })
         .collect();
-    let slug = slug
-        .split('-')
+    slug.split('-')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
-        .join("-");
-    crate::logging::state_dir()
-        .join("incidents")
-        .join(format!("{slug}-{}", started.format("%Y%m%dT%H%M%SZ")))
+        .join("-")
 }
 
 /// Starts the runtime; returns the console's end of the channels and the task.

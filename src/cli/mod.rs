@@ -1,5 +1,6 @@
 //! `cli`: the command line. Parses arguments (clap derive) and runs the non-interactive commands:
-//! `status`, `sim serve` and `check`. Exit codes: 0 ok, 1 a check failed, 2 an error.
+//! `status`, `plan`, `report`, `sim serve` and `check`. Exit codes: 0 ok, 1 a check failed, 2 an
+//! error.
 //!
 //! Owns argument parsing and wiring (estate + client + observer + simulator); the work itself
 //! lives in the library modules.
@@ -10,6 +11,7 @@ mod console;
 #[cfg(test)]
 mod demo_screens;
 mod plan;
+mod report;
 mod run;
 pub mod status_table;
 mod wiring;
@@ -80,6 +82,8 @@ pub enum Command {
     /// Print the plan of an action (steps, REST calls, az commands, gates, safety rules, risk,
     /// undo) without executing anything.
     Plan(PlanArgs),
+    /// Write the Markdown incident report of an incident's journal (the latest by default).
+    Report(ReportArgs),
     /// Validate an estate file: exit 0 when valid, 2 with every error otherwise.
     Check {
         /// The estate file (TOML).
@@ -137,6 +141,17 @@ pub struct PlanArgs {
     pub at: f64,
 }
 
+/// `warroom report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The incident: a folder name under `$WARROOM_STATE_DIR/incidents/`, or a folder's path
+    /// (default: the most recent incident).
+    pub incident: Option<String>,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
 /// `warroom sim …`.
 #[derive(Debug, Subcommand)]
 pub enum SimCommand {
@@ -173,6 +188,7 @@ pub fn run() -> ExitCode {
         Some(Command::Check { file }) => check::run(&file),
         Some(Command::Status(args)) => run::status(&args, cli.config.as_deref(), &cli.credential),
         Some(Command::Plan(args)) => plan::run(&args, cli.config.as_deref(), &cli.credential),
+        Some(Command::Report(args)) => report::run(&args, cli.config.as_deref()),
         Some(Command::Sim {
             command:
                 SimCommand::Serve {

@@ -97,6 +97,9 @@ pub struct IntentStep {
     pub what: String,
     /// The concrete operation (secret-free by construction of the plan).
     pub effect: serde_json::Value,
+    /// The `az` command that does the same, values masked as the plan shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az: Option<String>,
 }
 
 /// A completed step.

@@ -4,10 +4,11 @@
 //! write-ahead rule of DESIGN.md). [`read`] tolerates a line torn by a crash mid-write.
 //!
 //! Owns the file format, appending and reading. It must not call Azure, decide anything or hold a
-//! secret value: entries carry names, digests and plain words only. Minimal for now: resume,
-//! reconciliation and report export come with a later issue.
+//! secret value: entries carry names, digests and plain words only. [`report`] renders an
+//! incident's records as a Markdown report; resume and reconciliation come with a later issue.
 
 pub mod entry;
+pub mod report;
 
 pub use entry::{
     ActionOutcome, Entry, FORMAT_VERSION, Intent, IntentStep, Record, StepDone, Warning,

@@ -116,6 +116,11 @@ async fn the_intent_is_on_disk_before_the_first_call_and_every_step_and_the_outc
     assert_eq!(intent.plan_id, p.id);
     assert_eq!(intent.steps.len(), 2);
     assert_eq!(intent.steps[0].effect["op"], "restart");
+    // The intent carries each step's masked `az` equivalent, as the plan shows it.
+    for (step, planned) in intent.steps.iter().zip(&p.steps) {
+        assert_eq!(step.az, planned.az);
+    }
+    assert!(intent.steps.iter().any(|s| s.az.is_some()));
     let events = drain(&mut rx);
     assert!(matches!(
         events.first(),
