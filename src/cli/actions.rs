@@ -157,7 +157,16 @@ impl Worker {
             };
             self.declared = self.append(&entry);
         }
-        let d = decide::evaluate(snap, &self.rt.estate, &self.context(), (self.rt.now)());
+        let now = (self.rt.now)();
+        let d = decide::evaluate(snap, &self.rt.estate, &self.context(), now);
+        if self.cx.validated_at.is_none()
+            && !self.cx.actions.is_empty()
+            && d.answer(NodeId::Validated).answer == decide::Answer::Yes
+        {
+            // Validated within the window: it stands, and the console hears so.
+            self.cx.validated_at = Some(now);
+            self.send(ActionEvent::Context(Box::new(self.context())));
+        }
         let rec = d.recommendation.as_ref().map(|r| r.action.clone());
         let key = (d.path.clone(), rec.clone());
         if self.last_decision.as_ref() == Some(&key) {
@@ -318,6 +327,8 @@ impl Worker {
             .overrides
             .extend(confirmed.overrides().iter().cloned());
         self.cx.in_flight.push(action.clone());
+        // A new action is verified afresh.
+        self.cx.validated_at = None;
         self.cx.actions.push(ActionRecord {
             action: action.clone(),
             strategy: None,

@@ -46,17 +46,26 @@ fn report(args: &ReportArgs, config: Option<&Path>) -> Result<(), String> {
     let targets = targets(&dir, config)?;
     let (records, warnings) = journal::read(&dir);
     let markdown = render(&records, &warnings, &targets);
-    match &args.out {
-        Some(out) => {
-            std::fs::write(out, markdown)
-                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-            println!(
-                "{}: report of incident {}",
-                out.display(),
-                folder_name(&dir)
-            );
+    if let Some(out) = &args.out {
+        std::fs::write(out, markdown)
+            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        println!(
+            "{}: report of incident {}",
+            out.display(),
+            folder_name(&dir)
+        );
+    } else {
+        // A reader that stops early (`| head`) is not an error worth a panic.
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        match stdout
+            .write_all(markdown.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => return Err(format!("cannot write the report: {e}")),
         }
-        None => print!("{markdown}"),
     }
     Ok(())
 }

@@ -63,27 +63,7 @@ pub(super) fn act_and_verify(
         );
     };
     w.set(node, Answer::Done, vec![record_words(last)]);
-    let validated = if last.succeeded == Some(false) {
-        w.set(
-            NodeId::Verify,
-            Answer::Done,
-            vec![ev(
-                "nothing to verify: the action failed",
-                Some(finished),
-                "actions",
-            )],
-        );
-        super::deploy::Finding {
-            answer: Answer::No,
-            evidence: vec![ev(
-                format!("{} failed at {}", last.action.kind.name(), clock(finished)),
-                Some(finished),
-                "actions",
-            )],
-        }
-    } else {
-        verification(w, last, finished, found, snap, estate, cx, now)
-    };
+    let validated = validation(w, last, finished, found, snap, estate, cx, now);
     match w.decide(NodeId::Validated, validated, cx, now) {
         Answer::Yes => {
             let words = "recovery validated: close the incident and start the follow-up".to_owned();
@@ -107,6 +87,64 @@ pub(super) fn act_and_verify(
                 ),
             )
         }
+    }
+}
+
+/// Whether the recovery is validated after the last strategy's action finished.
+#[allow(clippy::too_many_arguments)]
+fn validation(
+    w: &mut Walk,
+    last: &ActionRecord,
+    finished: DateTime<Utc>,
+    found: &Found<'_>,
+    snap: &Snapshot,
+    estate: &Estate,
+    cx: &DecideContext,
+    now: DateTime<Utc>,
+) -> super::deploy::Finding {
+    if last.succeeded == Some(false) {
+        w.set(
+            NodeId::Verify,
+            Answer::Done,
+            vec![ev(
+                "nothing to verify: the action failed",
+                Some(finished),
+                "actions",
+            )],
+        );
+        super::deploy::Finding {
+            answer: Answer::No,
+            evidence: vec![ev(
+                format!("{} failed at {}", last.action.kind.name(), clock(finished)),
+                Some(finished),
+                "actions",
+            )],
+        }
+    } else if let Some(at) = cx.validated_at.filter(|at| *at >= finished) {
+        // Validated once within the window: the recovery stands. A later failure is a new
+        // incident, not a reason to escalate this one.
+        w.set(
+            NodeId::Verify,
+            Answer::Done,
+            vec![ev(
+                format!("verified at {}", clock(at)),
+                Some(at),
+                "decision",
+            )],
+        );
+        super::deploy::Finding {
+            answer: Answer::Yes,
+            evidence: vec![ev(
+                format!(
+                    "recovery validated at {}; later readings do not reopen it",
+                    clock(at)
+                ),
+                Some(at),
+                "decision",
+            )],
+        }
+    } else {
+        verification(w, last, finished, found, snap, estate, cx, now)
     }
 }
 

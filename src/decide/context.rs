@@ -83,6 +83,10 @@ pub struct DecideContext {
     /// How long after an action finishes its recovery must be validated before escalating.
     #[serde(with = "seconds")]
     pub verify_window: Duration,
+    /// When the engine first validated the recovery after the last action, as the runtime
+    /// recorded it; once set, verification stands (the runbook's window has been met).
+    #[serde(default)]
+    pub validated_at: Option<DateTime<Utc>>,
 }
 
 /// The default verification window.
@@ -96,6 +100,7 @@ impl Default for DecideContext {
             actions: Vec::new(),
             in_flight: Vec::new(),
             verify_window: DEFAULT_VERIFY_WINDOW,
+            validated_at: None,
         }
     }
 }

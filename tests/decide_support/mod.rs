@@ -126,6 +126,7 @@ fn context(c: &ContextSpec) -> DecideContext {
     if let Some(m) = c.verify_window_minutes {
         cx.verify_window = Duration::minutes(m);
     }
+    cx.validated_at = c.validated_at.as_deref().map(time);
     let action = |kind: &str, target: &str| ProposedAction {
         kind: ActionKind::parse(kind).unwrap_or_else(|| panic!("unknown action {kind}")),
         target: target.to_owned(),

@@ -161,6 +161,8 @@ pub struct QueueSpec {
 pub struct ContextSpec {
     pub incident: Option<IncidentSpec>,
     pub verify_window_minutes: Option<i64>,
+    /// When the runtime recorded the recovery as validated (`HH:MM`).
+    pub validated_at: Option<String>,
     #[serde(default)]
     pub action: Vec<ActionSpec>,
     #[serde(default)]
