@@ -113,6 +113,16 @@ pub struct ProposedAction {
     pub target: String,
 }
 
+impl ProposedAction {
+    /// `kind` on `target`.
+    pub fn new(kind: ActionKind, target: &str) -> Self {
+        Self {
+            kind,
+            target: target.to_owned(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -291,13 +291,6 @@ mod tests {
     use crate::decide::testkit;
     use crate::model::Health;
 
-    fn act(kind: ActionKind, target: &str) -> ProposedAction {
-        ProposedAction {
-            kind,
-            target: target.to_owned(),
-        }
-    }
-
     #[test]
     fn a_swap_meets_the_scope_gate_only_and_a_failover_all_four() {
         let (mut snap, estate) = testkit::calm();
@@ -305,7 +298,7 @@ mod tests {
         let cx = DecideContext::default();
         let now = testkit::now();
         let g = gates_for(
-            &act(ActionKind::Swap, "func-orders-prod-krc"),
+            &ProposedAction::new(ActionKind::Swap, "func-orders-prod-krc"),
             &snap,
             &estate,
             &cx,
@@ -313,14 +306,20 @@ mod tests {
         );
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].status, GateStatus::Pass, "{g:#?}");
-        let g = gates_for(&act(ActionKind::Failover, "krc"), &snap, &estate, &cx, now);
+        let g = gates_for(
+            &ProposedAction::new(ActionKind::Failover, "krc"),
+            &snap,
+            &estate,
+            &cx,
+            now,
+        );
         let ids: Vec<GateId> = g.iter().map(|g| g.gate).collect();
         assert_eq!(ids, applicable(ActionKind::Failover));
         // The failover's own plan suppresses alerts first.
         assert_eq!(g[3].status, GateStatus::Pass, "{g:#?}");
         // A route switch alone does not: nobody suppressed alerts, which blocks like a failure.
         let g = gates_for(
-            &act(ActionKind::TmDisable, "primary-endpoint"),
+            &ProposedAction::new(ActionKind::TmDisable, "primary-endpoint"),
             &snap,
             &estate,
             &cx,
@@ -339,7 +338,7 @@ mod tests {
         let (mut snap, estate) = testkit::calm();
         testkit::set_health(&mut snap, "func-orders-prod-krc", Health::Unhealthy);
         let g = gates_for(
-            &act(ActionKind::Swap, "func-catalog-prod-krc"),
+            &ProposedAction::new(ActionKind::Swap, "func-catalog-prod-krc"),
             &snap,
             &estate,
             &DecideContext::default(),

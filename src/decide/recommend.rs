@@ -108,20 +108,13 @@ pub struct Basis<'a> {
     pub why: Vec<String>,
 }
 
-fn act(kind: ActionKind, target: &str) -> ProposedAction {
-    ProposedAction {
-        kind,
-        target: target.to_owned(),
-    }
-}
-
 /// The recommendation for a strategy.
 pub fn recommend(s: Strategy, b: &Basis<'_>, snap: &Snapshot, estate: &Estate) -> Recommendation {
     let app = &b.app.name;
     let lkg = b.last_good.as_deref();
     let (action, mut reasons) = match s {
         Strategy::SlotSwap => (
-            act(ActionKind::Swap, app),
+            ProposedAction::new(ActionKind::Swap, app),
             vec![format!(
                 "swap staging into production on {app}{}",
                 lkg.map(|v| format!(": staging runs {v}, the last known good"))
@@ -135,7 +128,7 @@ pub fn recommend(s: Strategy, b: &Basis<'_>, snap: &Snapshot, estate: &Estate) -
                 .map(|a| format!(" from {}/{}", a.account, a.container))
                 .unwrap_or_default();
             (
-                act(ActionKind::Redeploy, app),
+                ProposedAction::new(ActionKind::Redeploy, app),
                 vec![format!(
                     "redeploy {} to {app}{from}, re-apply the settings baseline, restart",
                     lkg.unwrap_or("the last known good artifact")
@@ -143,7 +136,7 @@ pub fn recommend(s: Strategy, b: &Basis<'_>, snap: &Snapshot, estate: &Estate) -
             )
         }
         Strategy::Rebuild => (
-            act(ActionKind::Rebuild, app),
+            ProposedAction::new(ActionKind::Rebuild, app),
             vec![format!(
                 "rebuild {app} from the templates (what-if first), then deploy {} and restore its configuration",
                 lkg.unwrap_or("the last known good artifact")
@@ -158,7 +151,7 @@ pub fn recommend(s: Strategy, b: &Basis<'_>, snap: &Snapshot, estate: &Estate) -
                     .map(|v| v.deps.iter().map(super::scope::Dependency::words).collect())
                     .unwrap_or_default();
                 (
-                    act(ActionKind::AliasFailover, &a.name),
+                    ProposedAction::new(ActionKind::AliasFailover, &a.name),
                     vec![format!(
                         "fail over messaging alias {}: {} → {}; the failing dependency is the messaging namespace ({})",
                         a.name,
@@ -177,7 +170,7 @@ pub fn recommend(s: Strategy, b: &Basis<'_>, snap: &Snapshot, estate: &Estate) -
                         .unwrap_or_else(|| "no route in the estate moves".to_owned())
                 )];
                 r.extend(routes.into_iter().skip(1));
-                (act(ActionKind::Failover, region), r)
+                (ProposedAction::new(ActionKind::Failover, region), r)
             }
         }
     };

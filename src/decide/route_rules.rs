@@ -131,36 +131,15 @@ pub fn unhealthy_target(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decide::safety::safety_for;
-    use crate::decide::{DecideContext, SafetyCheck, SafetyRule, testkit};
+    use crate::decide::{DecideContext, SafetyRule, testkit};
     use crate::model::Health;
-
-    fn act(kind: ActionKind, target: &str) -> ProposedAction {
-        ProposedAction {
-            kind,
-            target: target.to_owned(),
-        }
-    }
-
-    fn check(
-        action: &ProposedAction,
-        snap: &Snapshot,
-        cx: &DecideContext,
-        rule: SafetyRule,
-    ) -> SafetyCheck {
-        let estate = Estate::demo();
-        safety_for(action, snap, &estate, cx, testkit::now())
-            .into_iter()
-            .find(|c| c.rule == rule)
-            .expect("the rule applies")
-    }
 
     #[test]
     fn the_last_enabled_endpoint_is_never_disabled() {
         let (mut snap, _) = testkit::calm();
         let cx = DecideContext::default();
-        let c = check(
-            &act(ActionKind::TmDisable, "primary-endpoint"),
+        let c = testkit::safety_check(
+            &ProposedAction::new(ActionKind::TmDisable, "primary-endpoint"),
             &snap,
             &cx,
             SafetyRule::LastEnabledRoute,
@@ -169,8 +148,8 @@ mod tests {
         if let Some((_, routes)) = &mut snap.routes.traffic_manager {
             routes.value.as_mut().expect("routes")[1].enabled = false;
         }
-        let c = check(
-            &act(ActionKind::TmDisable, "primary-endpoint"),
+        let c = testkit::safety_check(
+            &ProposedAction::new(ActionKind::TmDisable, "primary-endpoint"),
             &snap,
             &cx,
             SafetyRule::LastEnabledRoute,
@@ -181,8 +160,8 @@ mod tests {
             "refused — never disable the last enabled endpoint or origin: primary-endpoint is the only enabled endpoint of tm-functions-prod (1 of 2 enabled)"
         );
         // A regional failover would disable it too.
-        let c = check(
-            &act(ActionKind::Failover, "krc"),
+        let c = testkit::safety_check(
+            &ProposedAction::new(ActionKind::Failover, "krc"),
             &snap,
             &cx,
             SafetyRule::LastEnabledRoute,
@@ -195,8 +174,8 @@ mod tests {
         let (mut snap, _) = testkit::calm();
         let cx = DecideContext::default();
         assert!(
-            check(
-                &act(ActionKind::Failover, "krc"),
+            testkit::safety_check(
+                &ProposedAction::new(ActionKind::Failover, "krc"),
                 &snap,
                 &cx,
                 SafetyRule::UnhealthyTarget
@@ -204,8 +183,8 @@ mod tests {
             .allowed
         );
         testkit::set_health(&mut snap, "func-orders-prod-jpe", Health::Unhealthy);
-        let c = check(
-            &act(ActionKind::Failover, "krc"),
+        let c = testkit::safety_check(
+            &ProposedAction::new(ActionKind::Failover, "krc"),
             &snap,
             &cx,
             SafetyRule::UnhealthyTarget,

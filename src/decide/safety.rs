@@ -155,40 +155,20 @@ mod tests {
     use crate::decide::{ActionRecord, Override, OverrideTarget, testkit};
     use crate::model::DeploymentRecord;
 
-    fn act(kind: ActionKind, target: &str) -> ProposedAction {
-        ProposedAction {
-            kind,
-            target: target.to_owned(),
-        }
-    }
-
-    fn check(
-        action: &ProposedAction,
-        snap: &Snapshot,
-        cx: &DecideContext,
-        rule: SafetyRule,
-    ) -> SafetyCheck {
-        let estate = Estate::demo();
-        safety_for(action, snap, &estate, cx, testkit::now())
-            .into_iter()
-            .find(|c| c.rule == rule)
-            .expect("the rule applies")
-    }
-
     #[test]
     fn one_action_in_flight_per_target() {
         let (snap, _) = testkit::calm();
         let mut cx = DecideContext::default();
-        let swap_action = act(ActionKind::Swap, "func-orders-prod-krc");
-        assert!(check(&swap_action, &snap, &cx, SafetyRule::OneInFlight).allowed);
+        let swap_action = ProposedAction::new(ActionKind::Swap, "func-orders-prod-krc");
+        assert!(testkit::safety_check(&swap_action, &snap, &cx, SafetyRule::OneInFlight).allowed);
         cx.actions.push(ActionRecord {
-            action: act(ActionKind::Restart, "func-orders-prod-krc"),
+            action: ProposedAction::new(ActionKind::Restart, "func-orders-prod-krc"),
             strategy: None,
             started: testkit::at(-2),
             finished: None,
             succeeded: None,
         });
-        let c = check(&swap_action, &snap, &cx, SafetyRule::OneInFlight);
+        let c = testkit::safety_check(&swap_action, &snap, &cx, SafetyRule::OneInFlight);
         assert!(!c.allowed);
         assert!(
             c.reason
@@ -202,7 +182,7 @@ mod tests {
     fn no_swap_while_a_deployment_runs_or_when_that_cannot_be_known() {
         let (mut snap, _) = testkit::calm();
         let cx = DecideContext::default();
-        let swap_action = act(ActionKind::Swap, "func-orders-prod-krc");
+        let swap_action = ProposedAction::new(ActionKind::Swap, "func-orders-prod-krc");
         let app = testkit::app(&mut snap, "func-orders-prod-krc");
         app.deployments.value.as_mut().expect("records").insert(
             0,
@@ -219,7 +199,7 @@ mod tests {
                 active: false,
             },
         );
-        let c = check(&swap_action, &snap, &cx, SafetyRule::SwapDuringDeployment);
+        let c = testkit::safety_check(&swap_action, &snap, &cx, SafetyRule::SwapDuringDeployment);
         assert!(!c.allowed);
         assert!(
             c.reason
@@ -229,7 +209,7 @@ mod tests {
         );
         let app = testkit::app(&mut snap, "func-orders-prod-krc");
         app.deployments.at = Some(testkit::at(-40));
-        let c = check(&swap_action, &snap, &cx, SafetyRule::SwapDuringDeployment);
+        let c = testkit::safety_check(&swap_action, &snap, &cx, SafetyRule::SwapDuringDeployment);
         assert!(
             c.reason.contains("cannot confirm: Kudu deployments: stale"),
             "{}",
@@ -241,14 +221,14 @@ mod tests {
     fn pending_replication_refuses_an_alias_failover_unless_overridden() {
         let (mut snap, _) = testkit::calm();
         let mut cx = DecideContext::default();
-        let fo = act(ActionKind::AliasFailover, "sb-functions-prod");
+        let fo = ProposedAction::new(ActionKind::AliasFailover, "sb-functions-prod");
         snap.aliases[0]
             .state
             .value
             .as_mut()
             .expect("facts")
             .pending_operations = 3;
-        let c = check(&fo, &snap, &cx, SafetyRule::PendingReplication);
+        let c = testkit::safety_check(&fo, &snap, &cx, SafetyRule::PendingReplication);
         assert!(!c.allows());
         assert!(
             c.reason
@@ -264,7 +244,7 @@ mod tests {
             reason: "pending operations are test traffic".into(),
             at: testkit::at(-1),
         });
-        let c = check(&fo, &snap, &cx, SafetyRule::PendingReplication);
+        let c = testkit::safety_check(&fo, &snap, &cx, SafetyRule::PendingReplication);
         assert!(!c.allowed && c.allows());
     }
 }

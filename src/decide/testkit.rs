@@ -260,3 +260,16 @@ pub fn set_health(snap: &mut Snapshot, name: &str, status: Health) {
     v.status = status;
     v.checks.insert("application".into(), status);
 }
+
+/// One rule's verdict on `action` over the demo estate at [`now`].
+pub fn safety_check(
+    action: &super::ProposedAction,
+    snap: &Snapshot,
+    cx: &super::DecideContext,
+    rule: super::SafetyRule,
+) -> super::SafetyCheck {
+    super::safety_for(action, snap, &Estate::demo(), cx, now())
+        .into_iter()
+        .find(|c| c.rule == rule)
+        .expect("the rule applies")
+}
