@@ -33,6 +33,7 @@ pub mod azure;
 pub mod cli;
 pub mod config;
 pub mod decide;
+pub mod drill;
 pub mod journal;
 pub mod logging;
 pub mod model;

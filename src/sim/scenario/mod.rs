@@ -84,6 +84,9 @@ pub struct Scenario {
     /// The fault timeline.
     #[serde(default, rename = "event")]
     pub events: Vec<Event>,
+    /// What makes the scenario a drill: narrative, hints, expected strategy, targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<crate::drill::DrillSpec>,
 }
 
 fn one() -> f64 {
@@ -195,6 +198,12 @@ impl Scenario {
             .chain([("defaults.profile".to_owned(), self.defaults.profile)]);
         for (what, p) in profiles {
             check_profile(&what, p).map_err(|e| self.invalid(e))?;
+        }
+        if let Some(d) = &self.drill {
+            let problems = d.problems();
+            if !problems.is_empty() {
+                return Err(self.invalid(problems.join("; ")));
+            }
         }
         for e in &self.events {
             match e {

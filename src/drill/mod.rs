@@ -1,0 +1,11 @@
+//! Drills: rehearsals of a recovery on the simulated estate, scored.
+//!
+//! A drill is a scenario file (`assets/scenarios/`) with a `[drill]` table ([`DrillSpec`]): the
+//! narrative the war room is told and when, hints with where to look, the strategy the runbook
+//! expects, and the targets the score is measured against. The fault timeline itself is the
+//! scenario's (`sim::scenario`). This module owns the drill's format; it never touches the
+//! terminal or the network.
+
+pub mod spec;
+
+pub use spec::{DrillSpec, Hint, NarrativeLine, Targets};
