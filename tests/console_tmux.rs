@@ -1,140 +1,30 @@
 //! End to end: the real `warroom demo` in a real terminal (tmux, 160×48). It waits for the
 //! estate, moves between panes, opens help and presenter mode, quits, and checks that the
 //! terminal was given back (the shell's next line runs, `stty` shows echo and canonical mode);
-//! then the same after a SIGTERM. Each run uses its own tmux server socket, so it never touches
+//! then the same after a SIGTERM. The keyboard recovery ends with the canary sweep: no secret of
+//! the simulated world on any screen shown, in the debug log, the journal, the report or the
+//! incident folder. Each run uses its own tmux server socket, so it never touches
 //! a user's sessions. Without tmux the tests print SKIPPED, and fail under `CI=true`.
 //!
 //! No fixed sleeps: every wait polls `capture-pane` at a short interval, a bounded number of
 //! times.
 
+#[path = "common/secrets.rs"]
+mod secrets;
+#[path = "common/tmux.rs"]
+mod tmux;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-/// How often the screen is read while waiting.
-const POLL: Duration = Duration::from_millis(100);
-/// The longest any one wait may take.
-const WAIT: Duration = Duration::from_secs(15);
-
-/// Whether tmux is here; if not, says SKIPPED (and fails under CI, where it must be).
-fn have_tmux() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "tmux is required under CI"
-        );
-        eprintln!("SKIPPED: tmux not found");
-    }
-    ok
-}
-
-/// One tmux server of our own with one session, killed on drop.
-struct Tmux {
-    socket: String,
-    dir: PathBuf,
-}
-
-impl Tmux {
-    /// Starts `script` (a shell script) in a 160×48 session.
-    fn start(name: &str, script: &str) -> Self {
-        let unique = format!(
-            "warroom-e2e-{name}-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .expect("after 1970")
-                .as_nanos()
-        );
-        let dir = std::env::temp_dir().join(&unique);
-        std::fs::create_dir_all(&dir).expect("a temp dir");
-        let path = dir.join("run.sh");
-        std::fs::write(&path, script).expect("the script");
-        let t = Self {
-            socket: unique,
-            dir,
-        };
-        let out = t.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            "160",
-            "-y",
-            "48",
-            &format!("sh {}", path.display()),
-        ]);
-        assert!(out.status.success(), "tmux new-session: {out:?}");
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn screen(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-t", "e2e"]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        let out = self.tmux(&args);
-        assert!(out.status.success(), "send-keys {keys:?}: {out:?}");
-    }
-
-    /// Polls the screen until `ok` holds; panics with the last screen after [`WAIT`].
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        self.wait_up_to(WAIT, what, ok)
-    }
-
-    /// Like [`Self::wait_for`], with its own limit (actions run on Azure's own cadence).
-    fn wait_up_to(&self, limit: Duration, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < limit,
-                "waited {limit:?} for {what}; the screen:\n{s}"
-            );
-            std::thread::sleep(POLL);
-        }
-    }
-
-    /// The pid of the shell running in the pane.
-    fn pane_pid(&self) -> u32 {
-        let out = self.tmux(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .expect("a pid")
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+use tmux::{Tmux, have_tmux};
 
 /// The script: the demo at 10× speed (with `extra` arguments), then proof that the shell has the
 /// terminal back.
 fn script(state: &Path, extra: &str) -> String {
     format!(
-        "WARROOM_STATE_DIR='{state}' '{bin}' demo --speed 10 {extra}\n\
+        "RUST_LOG=debug WARROOM_STATE_DIR='{state}' '{bin}' demo --speed 10 {extra}\n\
          echo \"RESTORED $?\"\n\
          stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '\n\
          echo\n\
@@ -335,7 +225,59 @@ fn the_default_demo_is_recovered_from_the_keyboard_reading_only_the_screen() {
 
     t.keys(&["q"]);
     assert_restored(&t);
+    no_secret_anywhere(&t, &state, &journal);
     let _ = std::fs::remove_dir_all(&state);
+}
+
+/// The canary sweep: no secret the simulated world holds (storage keys, SAS keys, API keys, host
+/// and function keys) is on any screen the run showed, in the debug-level log, the journal, the
+/// incident report or any file of the incident folder.
+fn no_secret_anywhere(t: &Tmux, state: &Path, journal: &Path) {
+    let secrets = secrets::demo_world_secrets("bad-release");
+    let probe = secrets.iter().next().expect("a secret");
+    assert_eq!(
+        secrets::leaks(&secrets, "probe", &format!("[{probe}]")).len(),
+        1,
+        "the sweep finds a secret where there is one"
+    );
+    let mut leaks = Vec::new();
+    let screens = t.seen();
+    assert!(screens.len() > 5, "screens were read: {}", screens.len());
+    for (i, screen) in screens.iter().enumerate() {
+        leaks.extend(secrets::leaks(&secrets, &format!("screen {i}"), screen));
+    }
+    let log = std::fs::read_to_string(state.join("warroom.log")).expect("the console's log");
+    assert!(log.contains("DEBUG"), "the log ran at debug level");
+    leaks.extend(secrets::leaks(&secrets, "warroom.log", &log));
+    let report = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .arg("report")
+        .env("WARROOM_STATE_DIR", state)
+        .output()
+        .expect("warroom report runs");
+    assert!(report.status.success(), "{report:?}");
+    let report = String::from_utf8_lossy(&report.stdout);
+    assert!(report.contains("func-orders-prod-krc"), "{report}");
+    leaks.extend(secrets::leaks(&secrets, "the report", &report));
+    let folder = journal.parent().expect("the incident folder");
+    for file in files_under(folder) {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).expect("readable")).into_owned();
+        leaks.extend(secrets::leaks(&secrets, &file.display().to_string(), &text));
+    }
+    assert!(leaks.is_empty(), "{leaks:#?}");
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// The first `journal.jsonl` under `dir/incidents/*/`.
