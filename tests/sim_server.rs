@@ -588,6 +588,14 @@ async fn every_read_parses_into_the_shared_wire_types() {
 async fn the_queue_data_plane_creates_enqueues_and_counts_writes() {
     let sim = Sim::start("calm").await;
     let before = sim.handle.counts();
+    // The write hook sees each write as it arrives, and no read.
+    let hooked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&hooked);
+    sim.handle.on_write(move |w| {
+        sink.lock()
+            .expect("the hook's list")
+            .push(format!("{} {}", w.method, w.path));
+    });
     let q = sim.url("/_queue/stordersprodjpe/drill-probe");
     assert_eq!(
         sim.http.put(&q).send().await.expect("put").status(),
@@ -624,6 +632,14 @@ async fn the_queue_data_plane_creates_enqueues_and_counts_writes() {
     let after = sim.handle.counts();
     assert_eq!(after.total - before.total, 5);
     assert_eq!(after.writes - before.writes, 3, "two PUTs and one POST");
+    assert_eq!(
+        *hooked.lock().expect("the hook's list"),
+        [
+            "PUT /_queue/stordersprodjpe/drill-probe",
+            "PUT /_queue/stordersprodjpe/drill-probe",
+            "POST /_queue/stordersprodjpe/drill-probe/messages",
+        ]
+    );
     assert_eq!(after.by_surface.get("queue").copied().unwrap_or(0), 5);
     sim.handle.shutdown().await.expect("clean shutdown");
 }

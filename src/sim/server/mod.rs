@@ -246,6 +246,12 @@ impl SimHandle {
         self.sim.counters.write_log()
     }
 
+    /// Calls `hook` with each write as it arrives, before the write is handled: a test can look
+    /// at what the client had on disk at that moment.
+    pub fn on_write(&self, hook: impl Fn(&WriteRequest) + Send + Sync + 'static) {
+        self.sim.counters.on_write(std::sync::Arc::new(hook));
+    }
+
     /// The virtual clock.
     pub fn clock(&self) -> &SimClock {
         &self.sim.clock

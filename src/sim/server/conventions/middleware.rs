@@ -44,13 +44,26 @@ pub struct WriteRequest {
     pub path: String,
 }
 
+/// Called with each write as it arrives, before it is handled (a test's observer).
+pub type WriteHook = std::sync::Arc<dyn Fn(&WriteRequest) + Send + Sync>;
+
 /// Live counters.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Counters {
     total: AtomicU64,
     writes: AtomicU64,
     detail: Mutex<(BTreeMap<String, u64>, BTreeMap<String, u64>)>,
     write_log: Mutex<Vec<WriteRequest>>,
+    on_write: Mutex<Option<WriteHook>>,
+}
+
+impl std::fmt::Debug for Counters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Counters")
+            .field("total", &self.total)
+            .field("writes", &self.writes)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Which surface a path belongs to.
@@ -92,14 +105,23 @@ impl Counters {
         let n = self.total.fetch_add(1, Ordering::Relaxed) + 1;
         if is_write(method, path) {
             self.writes.fetch_add(1, Ordering::Relaxed);
+            let w = WriteRequest {
+                number: n,
+                method: method.as_str().to_owned(),
+                path: path.to_owned(),
+            };
+            let hook = self
+                .on_write
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone();
+            if let Some(hook) = hook {
+                hook(&w);
+            }
             self.write_log
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(WriteRequest {
-                    number: n,
-                    method: method.as_str().to_owned(),
-                    path: path.to_owned(),
-                });
+                .push(w);
         }
         let mut d = self
             .detail
@@ -108,6 +130,14 @@ impl Counters {
         *d.0.entry(method.as_str().to_owned()).or_default() += 1;
         *d.1.entry(surface(path).to_owned()).or_default() += 1;
         n
+    }
+
+    /// Sets the hook called with each write as it arrives.
+    pub fn on_write(&self, hook: WriteHook) {
+        *self
+            .on_write
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(hook);
     }
 
     /// Every write so far, in arrival order.
