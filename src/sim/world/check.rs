@@ -85,7 +85,9 @@ pub fn check_scenario(scenario: &Scenario, estate: &Estate) -> Result<(), String
         match e {
             Event::Deploy { app, slot, .. }
             | Event::Restart { app, slot, .. }
-            | Event::SettingsDrift { app, slot, .. } => {
+            | Event::SettingsDrift { app, slot, .. }
+            | Event::KeyDrift { app, slot, .. }
+            | Event::Timers { app, slot, .. } => {
                 check_slot(estate, app, slot, &what)?;
             }
             Event::Swap {
@@ -100,7 +102,18 @@ pub fn check_scenario(scenario: &Scenario, estate: &Estate) -> Result<(), String
             Event::DependencyFailure { app, .. }
             | Event::ClearDependencyFailure { app, .. }
             | Event::ConsumerStopped { app, .. }
-            | Event::ClearConsumerStopped { app, .. } => check_app(estate, app, &what)?,
+            | Event::ClearConsumerStopped { app, .. }
+            | Event::RuntimeCorruption { app, .. } => check_app(estate, app, &what)?,
+            Event::MessagingOutage { namespace, .. }
+            | Event::ClearMessagingOutage { namespace, .. } => {
+                let known = estate.queues.iter().any(|q| q.account == *namespace)
+                    || estate.geo_dr_aliases.iter().any(|a| {
+                        a.primary_namespace == *namespace || a.secondary_namespace == *namespace
+                    });
+                if !known {
+                    return Err(format!("{what}: no messaging namespace {namespace:?}"));
+                }
+            }
             Event::RegionOutage { region, .. } | Event::RegionRecover { region, .. } => {
                 if !region_known(estate, region) {
                     return Err(format!("{what}: no region {region:?} in the estate"));
