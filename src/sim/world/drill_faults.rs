@@ -131,9 +131,8 @@ mod tests {
 
     fn world_with(events: &str) -> World {
         let calm = Scenario::builtin("calm").expect("calm");
-        let text = format!(
-            "name='x'\ndescription='d'\nseed=1\nstart='2026-04-04T09:00:00Z'\n{events}"
-        );
+        let text =
+            format!("name='x'\ndescription='d'\nseed=1\nstart='2026-04-04T09:00:00Z'\n{events}");
         let mut s = Scenario::parse(&text, "x.toml").expect("parses");
         s.apps = calm.apps;
         s.defaults = calm.defaults;
@@ -154,10 +153,15 @@ mod tests {
             let h = w.health(a, slot, t);
             assert_eq!(h.status, HealthStatus::Unhealthy);
             assert_eq!(h.checks["application"], HealthStatus::Unhealthy);
-            assert_eq!(h.checks["storage"], HealthStatus::Healthy, "no dependency named");
+            assert_eq!(
+                h.checks["storage"],
+                HealthStatus::Healthy,
+                "no dependency named"
+            );
         }
         assert!(w.failure_probability(a, 0, t) > 0.5);
-        w.restart("func-orders-prod-krc", PRODUCTION, "x").expect("restart");
+        w.restart("func-orders-prod-krc", PRODUCTION, "x")
+            .expect("restart");
         assert!(w.corrupted(a, t), "a restart does not clear it");
     }
 
