@@ -86,11 +86,10 @@ async fn check_drill(name: &str) -> Bench {
         .recommendation
         .clone()
         .unwrap_or_else(|| panic!("{name}: no recommendation: {}", d.summary));
-    assert_eq!(rec.strategy, spec.expected_strategy, "{name}: {:#?}", rec);
+    assert_eq!(rec.strategy, spec.expected_strategy, "{name}: {rec:#?}");
     assert_eq!(
         rec.action.kind, spec.expected_actions[0],
-        "{name}: {:#?}",
-        rec
+        "{name}: {rec:#?}"
     );
     let taken = follow(&mut b, name).await;
     assert!(
