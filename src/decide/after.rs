@@ -158,7 +158,13 @@ fn first_action(
     cx: &DecideContext,
     now: DateTime<Utc>,
 ) -> (Option<Recommendation>, String) {
-    let rec = recommend(s, &found.basis(), snap, estate);
+    let rec = super::prepare::sync_first(
+        recommend(s, &found.basis(), snap, estate),
+        snap,
+        estate,
+        cx,
+        now,
+    );
     let node = strategy_node(s);
     if cx.in_flight.contains(&rec.action) {
         let words = format!(

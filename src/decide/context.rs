@@ -55,11 +55,11 @@ pub fn strategy_of(kind: ActionKind) -> Option<Strategy> {
         | ActionKind::TmDisable
         | ActionKind::FdDisable
         | ActionKind::AliasFailover
-        | ActionKind::StorageFailover => Some(Strategy::Failover),
+        | ActionKind::StorageFailover
+        | ActionKind::Timers => Some(Strategy::Failover),
         ActionKind::Rebuild => Some(Strategy::Rebuild),
         ActionKind::TmEnable
         | ActionKind::FdEnable
-        | ActionKind::Timers
         | ActionKind::SyncSecondary
         | ActionKind::FreezeOn
         | ActionKind::FreezeOff

@@ -294,7 +294,7 @@ pub fn evaluate(
     now: DateTime<Utc>,
 ) -> Decision {
     let cx = &*super::outside::with_outside_changes(snap, cx, now);
-    let hit = affected(snap, cx, now);
+    let hit = affected(snap, estate, cx, now);
     let Some(first) = hit.first().copied() else {
         return watching(snap, cx, now);
     };

@@ -125,7 +125,7 @@ fn scope_gate(
     cx: &DecideContext,
     now: DateTime<Utc>,
 ) -> GateResult {
-    let hit = affected(snap, cx, now);
+    let hit = affected(snap, estate, cx, now);
     let names: Vec<String> = hit.iter().map(|a| a.name.clone()).collect();
     let mut known = Tally::default();
     for a in &hit {

@@ -14,7 +14,8 @@
 //! onset as a change point, the baseline), `evidence` (freshness, changes, versions), `deploy`
 //! (deployment related? slots healthy?), `scope` and `regional` (dependencies, regions, routes),
 //! `reach` (what an action touches), `gates` with `readiness`, `consistency` and `sync` (digest
-//! comparison), `safety` with `route_rules`, `overrides`, `verify`, `recommend`, `eval` with
+//! comparison), `timers` (timers running in both regions), `prepare` (storage failover, sync
+//! before a failover), `safety` with `route_rules`, `overrides`, `verify`, `recommend`, `eval` with
 //! `walk` and `after` (recommend, verify, close or escalate).
 
 pub mod action;
@@ -29,6 +30,7 @@ pub mod gates;
 pub mod onset;
 mod outside;
 pub mod overrides;
+mod prepare;
 pub mod reach;
 pub mod readiness;
 pub mod recommend;
@@ -39,6 +41,7 @@ pub mod scope;
 pub mod sync;
 #[cfg(test)]
 mod testkit;
+pub mod timers;
 pub mod verify;
 mod walk;
 

@@ -126,9 +126,16 @@ fn in_sync(pairs: &[(&AppState, &AppState)], keys: bool, now: DateTime<Utc>) -> 
     })
 }
 
-fn timers(pairs: &[(&AppState, &AppState)], estate: &Estate, now: DateTime<Utc>) -> GateCheck {
+fn timers(
+    pairs: &[(&AppState, &AppState)],
+    acted_on: &[&AppState],
+    estate: &Estate,
+    now: DateTime<Utc>,
+) -> GateCheck {
     let mut t = Tally::default();
     for (p, s) in pairs {
+        // A timers action on `s` is what turns them on there and off in `p`.
+        let target = acted_on.iter().any(|a| a.name == s.name);
         let Some(conf) = estate.app(&s.name) else {
             continue;
         };
@@ -142,6 +149,10 @@ fn timers(pairs: &[(&AppState, &AppState)], estate: &Estate, now: DateTime<Utc>)
             ) {
                 (Some(false), _) => t.fail.push(format!("{timer} missing in {}", s.name)),
                 (_, Some(true)) => t.pass.push(format!("{timer} in {}", s.name)),
+                (_, Some(false)) if target => t.pass.push(format!(
+                    "{timer} in {} (kept; disabled in {})",
+                    s.name, p.name
+                )),
                 (_, Some(false)) => t.fail.push(format!(
                     "{timer} enabled in {} while {} is active: it would run in both",
                     s.name, p.name
@@ -195,7 +206,7 @@ pub fn checks(r: &Reach<'_>, estate: &Estate, now: DateTime<Utc>) -> Vec<GateChe
         warm(&secondaries, now),
         in_sync(&r.pairs, false, now),
         in_sync(&r.pairs, true, now),
-        timers(&r.pairs, estate, now),
+        timers(&r.pairs, &r.apps, estate, now),
     ]
 }
 

@@ -11,6 +11,7 @@ use crate::model::{AppState, Health, Snapshot};
 
 use super::evidence::fresh;
 use super::flowchart::ESCALATION_ORDER;
+use super::prepare;
 use super::regional::failover_routes;
 use super::scope::{RegionView, messaging_alias};
 use super::{ActionKind, ProposedAction, Recommendation, Strategy};
@@ -145,7 +146,31 @@ pub fn recommend(s: Strategy, b: &Basis<'_>, snap: &Snapshot, estate: &Estate) -
         Strategy::Failover => {
             let region = b.bad.map_or(b.app.region.as_str(), |v| v.name.as_str());
             let alias = b.bad.and_then(|v| messaging_alias(estate, v));
-            if let Some(a) = alias {
+            let twice = super::timers::duplicates(snap, estate)
+                .into_iter()
+                .find(|d| d.idle.region == region);
+            let storage = b
+                .bad
+                .and_then(|v| Some((prepare::shared_storage(estate, v)?, v)));
+            if let Some(d) = twice {
+                (
+                    ProposedAction::new(ActionKind::Timers, &d.active.name),
+                    vec![
+                        format!(
+                            "timers: keep {} running in {}, disable them in {}",
+                            d.functions.join(", "),
+                            d.active.name,
+                            d.idle.name
+                        ),
+                        d.words(),
+                    ],
+                )
+            } else if let Some((acct, view)) = storage {
+                (
+                    ProposedAction::new(ActionKind::StorageFailover, &acct.name),
+                    prepare::storage_reasons(acct, view, snap),
+                )
+            } else if let Some(a) = alias {
                 let failing: Vec<String> = b
                     .bad
                     .map(|v| v.deps.iter().map(super::scope::Dependency::words).collect())

@@ -59,6 +59,28 @@ pub fn regional(
             bad: Some(bad.clone()),
         };
     }
+    if let Some(d) = super::timers::duplicates(snap, estate)
+        .into_iter()
+        .find(|d| affected.iter().any(|a| a.name == d.idle.name))
+    {
+        let bad = region_view(snap, estate, &d.idle.region, now);
+        evidence.push(ev(d.words(), Some(now), "functions, settings, routes"));
+        evidence.push(ev(
+            format!(
+                "the failover to {} is incomplete: {}'s timers still run",
+                d.active.region, d.idle.region
+            ),
+            Some(now),
+            "functions, settings, routes",
+        ));
+        return RegionalFinding {
+            finding: Finding {
+                answer: Answer::Yes,
+                evidence,
+            },
+            bad: Some(bad),
+        };
+    }
     for v in &views {
         evidence.push(ev(v.words(), Some(now), src));
     }

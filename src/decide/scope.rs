@@ -317,9 +317,11 @@ pub fn messaging_alias<'a>(estate: &'a Estate, view: &RegionView) -> Option<&'a 
         .find(|a| a.name == name && a.primary_region == view.name)
 }
 
-/// The affected apps, in snapshot order: those the incident names and those freshly seen failing.
+/// The affected apps, in snapshot order: those the incident names, those freshly seen failing,
+/// and those running timer functions that already run in their counterpart's region.
 pub fn affected<'a>(
     snap: &'a Snapshot,
+    estate: &Estate,
     cx: &super::DecideContext,
     now: DateTime<Utc>,
 ) -> Vec<&'a AppState> {
@@ -328,9 +330,13 @@ pub fn affected<'a>(
             .as_ref()
             .is_some_and(|i| i.apps.contains(&a.name))
     };
+    let twice: Vec<String> = super::timers::duplicates(snap, estate)
+        .into_iter()
+        .map(|d| d.idle.name.clone())
+        .collect();
     snap.apps
         .iter()
-        .filter(|a| named(a) || is_failing(a, now) == Some(true))
+        .filter(|a| named(a) || is_failing(a, now) == Some(true) || twice.contains(&a.name))
         .collect()
 }
 

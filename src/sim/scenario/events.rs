@@ -62,6 +62,10 @@ fn default_author() -> String {
     "release-pipeline".to_owned()
 }
 
+fn default_key() -> String {
+    "default".to_owned()
+}
+
 /// One timeline event. `at` is the virtual offset from the scenario's start.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
@@ -266,6 +270,64 @@ pub enum Event {
         /// The new state.
         state: Toggle,
     },
+    /// The app's runtime state is corrupted (its host no longer starts from its own site
+    /// configuration): every slot's application check fails until the app is rebuilt from its
+    /// template. A swap, a redeploy or a restart does not clear it.
+    #[serde(rename_all = "kebab-case")]
+    RuntimeCorruption {
+        /// When.
+        at: Offset,
+        /// The app.
+        app: String,
+    },
+    /// A Service Bus or Event Hubs namespace becomes unavailable: the apps that consume through
+    /// it fail their messaging check, until it recovers or its geo-DR alias points elsewhere.
+    #[serde(rename_all = "kebab-case")]
+    MessagingOutage {
+        /// When.
+        at: Offset,
+        /// The namespace.
+        namespace: String,
+    },
+    /// The namespace recovers.
+    #[serde(rename_all = "kebab-case")]
+    ClearMessagingOutage {
+        /// When.
+        at: Offset,
+        /// The namespace.
+        namespace: String,
+    },
+    /// A key changes in one app only (rotated there by hand): a function key when `function` is
+    /// given, else a host function key.
+    #[serde(rename_all = "kebab-case")]
+    KeyDrift {
+        /// When.
+        at: Offset,
+        /// The app.
+        app: String,
+        /// The slot.
+        #[serde(default = "production")]
+        slot: String,
+        /// The function whose key changes; none for a host key.
+        #[serde(default)]
+        function: Option<String>,
+        /// The key's name.
+        #[serde(default = "default_key")]
+        name: String,
+    },
+    /// An app's timer functions are enabled or disabled (`AzureWebJobs.<name>.Disabled`).
+    #[serde(rename_all = "kebab-case")]
+    Timers {
+        /// When.
+        at: Offset,
+        /// The app.
+        app: String,
+        /// The slot.
+        #[serde(default = "production")]
+        slot: String,
+        /// Whether they run.
+        enabled: bool,
+    },
 }
 
 impl Event {
@@ -290,7 +352,12 @@ impl Event {
             | Self::SlowApi { at, .. }
             | Self::ClearApiFaults { at }
             | Self::SetEndpointStatus { at, .. }
-            | Self::SetOriginState { at, .. } => *at,
+            | Self::SetOriginState { at, .. }
+            | Self::RuntimeCorruption { at, .. }
+            | Self::MessagingOutage { at, .. }
+            | Self::ClearMessagingOutage { at, .. }
+            | Self::KeyDrift { at, .. }
+            | Self::Timers { at, .. } => *at,
         }
     }
 
@@ -316,6 +383,11 @@ impl Event {
             Self::ClearApiFaults { .. } => "clear-api-faults",
             Self::SetEndpointStatus { .. } => "set-endpoint-status",
             Self::SetOriginState { .. } => "set-origin-state",
+            Self::RuntimeCorruption { .. } => "runtime-corruption",
+            Self::MessagingOutage { .. } => "messaging-outage",
+            Self::ClearMessagingOutage { .. } => "clear-messaging-outage",
+            Self::KeyDrift { .. } => "key-drift",
+            Self::Timers { .. } => "timers",
         }
     }
 }

@@ -31,10 +31,34 @@ const BUILTIN: &[(&str, &str)] = &[
         "bad-release",
         include_str!("../../../assets/scenarios/bad-release.toml"),
     ),
+    (
+        "c-event-hubs",
+        include_str!("../../../assets/scenarios/c-event-hubs.toml"),
+    ),
+    (
+        "c-front-door",
+        include_str!("../../../assets/scenarios/c-front-door.toml"),
+    ),
     ("calm", include_str!("../../../assets/scenarios/calm.toml")),
+    (
+        "d-rebuild",
+        include_str!("../../../assets/scenarios/d-rebuild.toml"),
+    ),
+    (
+        "duplicate-timers",
+        include_str!("../../../assets/scenarios/duplicate-timers.toml"),
+    ),
+    (
+        "durable-storage",
+        include_str!("../../../assets/scenarios/durable-storage.toml"),
+    ),
     (
         "region-outage",
         include_str!("../../../assets/scenarios/region-outage.toml"),
+    ),
+    (
+        "secondary-out-of-sync",
+        include_str!("../../../assets/scenarios/secondary-out-of-sync.toml"),
     ),
     (
         "throttled",

@@ -141,6 +141,8 @@ pub struct AppState {
     pub failing_checks: History<BTreeSet<Check>>,
     /// Whether the app has stopped consuming its queues, over time.
     pub consumer_stopped: History<bool>,
+    /// Whether the app's runtime state is corrupted (until a rebuild), over time.
+    pub corrupted: History<bool>,
 }
 
 impl AppState {

@@ -43,6 +43,7 @@ pub(super) fn app(estate: &Estate, scenario: &Scenario, app: &crate::config::App
         slots,
         failing_checks: History::new(BTreeSet::new()),
         consumer_stopped: History::new(false),
+        corrupted: History::new(false),
     }
 }
 

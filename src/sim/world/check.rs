@@ -78,65 +78,84 @@ pub fn check_scenario(scenario: &Scenario, estate: &Estate) -> Result<(), String
         }
     }
     for e in &scenario.events {
-        let what = format!("event {} at {}", e.kind(), e.at());
-        if e.at().as_secs() < 0 {
-            return Err(format!("{what}: events happen at or after the start"));
+        check_event(estate, e)?;
+    }
+    Ok(())
+}
+
+/// The cross-references of one timeline event.
+fn check_event(estate: &Estate, e: &Event) -> Result<(), String> {
+    let what = format!("event {} at {}", e.kind(), e.at());
+    if e.at().as_secs() < 0 {
+        return Err(format!("{what}: events happen at or after the start"));
+    }
+    match e {
+        Event::Deploy { app, slot, .. }
+        | Event::Restart { app, slot, .. }
+        | Event::SettingsDrift { app, slot, .. }
+        | Event::KeyDrift { app, slot, .. }
+        | Event::Timers { app, slot, .. } => {
+            check_slot(estate, app, slot, &what)?;
         }
-        match e {
-            Event::Deploy { app, slot, .. }
-            | Event::Restart { app, slot, .. }
-            | Event::SettingsDrift { app, slot, .. } => {
-                check_slot(estate, app, slot, &what)?;
+        Event::Swap {
+            app, slot, target, ..
+        } => {
+            check_slot(estate, app, slot, &what)?;
+            check_slot(estate, app, target, &what)?;
+            if slot.eq_ignore_ascii_case(target) {
+                return Err(format!("{what}: cannot swap slot {slot} with itself"));
             }
-            Event::Swap {
-                app, slot, target, ..
-            } => {
-                check_slot(estate, app, slot, &what)?;
-                check_slot(estate, app, target, &what)?;
-                if slot.eq_ignore_ascii_case(target) {
-                    return Err(format!("{what}: cannot swap slot {slot} with itself"));
-                }
-            }
-            Event::DependencyFailure { app, .. }
-            | Event::ClearDependencyFailure { app, .. }
-            | Event::ConsumerStopped { app, .. }
-            | Event::ClearConsumerStopped { app, .. } => check_app(estate, app, &what)?,
-            Event::RegionOutage { region, .. } | Event::RegionRecover { region, .. } => {
-                if !region_known(estate, region) {
-                    return Err(format!("{what}: no region {region:?} in the estate"));
-                }
-            }
-            Event::StorageOutage { account, .. } | Event::ClearStorageOutage { account, .. } => {
-                if !estate.storage_accounts.iter().any(|s| s.name == *account) {
-                    return Err(format!(
-                        "{what}: no storage account {account:?} in the estate"
-                    ));
-                }
-            }
-            Event::SetEndpointStatus { endpoint, .. } => {
-                let known = estate
-                    .traffic_manager
-                    .as_ref()
-                    .is_some_and(|tm| tm.endpoints.iter().any(|e| e.name == *endpoint));
-                if !known {
-                    return Err(format!("{what}: no Traffic Manager endpoint {endpoint:?}"));
-                }
-            }
-            Event::SetOriginState { origin, .. } => {
-                let known = estate
-                    .front_door
-                    .as_ref()
-                    .is_some_and(|fd| fd.origins.iter().any(|o| o.name == *origin));
-                if !known {
-                    return Err(format!("{what}: no Front Door origin {origin:?}"));
-                }
-            }
-            Event::BadVersion { .. }
-            | Event::ApiThrottling { .. }
-            | Event::ApiErrors { .. }
-            | Event::SlowApi { .. }
-            | Event::ClearApiFaults { .. } => {}
         }
+        Event::DependencyFailure { app, .. }
+        | Event::ClearDependencyFailure { app, .. }
+        | Event::ConsumerStopped { app, .. }
+        | Event::ClearConsumerStopped { app, .. }
+        | Event::RuntimeCorruption { app, .. } => check_app(estate, app, &what)?,
+        Event::MessagingOutage { namespace, .. }
+        | Event::ClearMessagingOutage { namespace, .. } => {
+            let known = estate.queues.iter().any(|q| q.account == *namespace)
+                || estate.geo_dr_aliases.iter().any(|a| {
+                    a.primary_namespace == *namespace || a.secondary_namespace == *namespace
+                });
+            if !known {
+                return Err(format!("{what}: no messaging namespace {namespace:?}"));
+            }
+        }
+        Event::RegionOutage { region, .. } | Event::RegionRecover { region, .. } => {
+            if !region_known(estate, region) {
+                return Err(format!("{what}: no region {region:?} in the estate"));
+            }
+        }
+        Event::StorageOutage { account, .. } | Event::ClearStorageOutage { account, .. } => {
+            if !estate.storage_accounts.iter().any(|s| s.name == *account) {
+                return Err(format!(
+                    "{what}: no storage account {account:?} in the estate"
+                ));
+            }
+        }
+        Event::SetEndpointStatus { endpoint, .. } => {
+            let known = estate
+                .traffic_manager
+                .as_ref()
+                .is_some_and(|tm| tm.endpoints.iter().any(|e| e.name == *endpoint));
+            if !known {
+                return Err(format!("{what}: no Traffic Manager endpoint {endpoint:?}"));
+            }
+        }
+        Event::SetOriginState { origin, .. } => {
+            let known = estate
+                .front_door
+                .as_ref()
+                .is_some_and(|fd| fd.origins.iter().any(|o| o.name == *origin));
+            if !known {
+                return Err(format!("{what}: no Front Door origin {origin:?}"));
+            }
+        }
+        Event::BadVersion { .. }
+        | Event::ApiThrottling { .. }
+        | Event::ApiErrors { .. }
+        | Event::SlowApi { .. }
+        | Event::ClearApiFaults { .. } => {}
     }
     Ok(())
 }

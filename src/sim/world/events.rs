@@ -287,6 +287,11 @@ impl World {
             | Event::ApiErrors { .. }
             | Event::SlowApi { .. }
             | Event::ClearApiFaults { .. } => self.apply_api_fault(t, event),
+            Event::RuntimeCorruption { .. }
+            | Event::MessagingOutage { .. }
+            | Event::ClearMessagingOutage { .. }
+            | Event::KeyDrift { .. }
+            | Event::Timers { .. } => self.apply_drill_fault(t, event)?,
             _ => self.apply_condition(t, event)?,
         }
         Ok(())

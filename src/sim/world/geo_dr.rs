@@ -50,7 +50,7 @@ fn provider(kind: QueueKind) -> &'static str {
 
 impl World {
     /// When and to whom an alias's pairing was broken, as of `t`.
-    fn broken_at(&self, alias: &str, t: DateTime<Utc>) -> Option<&BrokenPairing> {
+    pub(super) fn broken_at(&self, alias: &str, t: DateTime<Utc>) -> Option<&BrokenPairing> {
         self.infra
             .broken_pairings
             .iter()

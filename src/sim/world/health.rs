@@ -125,7 +125,7 @@ impl World {
             };
         }
         let profile = self.profile_at(&version, t);
-        let app_check = if profile.failure_probability >= UNHEALTHY_AT {
+        let app_check = if self.corrupted(app, t) || profile.failure_probability >= UNHEALTHY_AT {
             HealthStatus::Unhealthy
         } else if profile.failure_probability >= DEGRADED_AT {
             HealthStatus::Degraded
@@ -142,6 +142,10 @@ impl World {
             } else if check != Check::Downstream {
                 checks.insert(check.key(), HealthStatus::Healthy);
             }
+        }
+        for key in self.failing_messaging(app, t) {
+            timeouts += 2_000.0;
+            checks.insert(key, HealthStatus::Unhealthy);
         }
         let status = checks
             .values()

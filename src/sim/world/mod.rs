@@ -12,6 +12,7 @@ mod apps;
 mod artifacts;
 mod build;
 mod check;
+mod drill_faults;
 mod events;
 mod faults;
 mod geo_dr;
@@ -149,6 +150,7 @@ pub struct World {
     app_index: HashMap<String, usize>,
     version_changes: BTreeMap<String, History<VersionProfile>>,
     regions_out: BTreeMap<String, History<bool>>,
+    namespaces_out: BTreeMap<String, History<bool>>,
     storage: Vec<StorageState>,
     namespaces: Vec<NamespaceState>,
     aliases: Vec<AliasState>,
@@ -197,6 +199,7 @@ impl World {
                 .iter()
                 .map(|r| (r.name.clone(), History::new(false)))
                 .collect(),
+            namespaces_out: BTreeMap::new(),
             storage: build::storage(estate, scenario),
             namespaces: build::namespaces(estate),
             aliases: estate

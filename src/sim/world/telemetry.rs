@@ -57,6 +57,12 @@ impl World {
                 ok *= survive;
             }
         }
+        if self.corrupted(app, t) {
+            ok *= 0.3;
+        }
+        if !self.failing_messaging(app, t).is_empty() {
+            ok *= 0.85;
+        }
         (1.0 - ok).clamp(0.0, 1.0)
     }
 

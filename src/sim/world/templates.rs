@@ -277,6 +277,9 @@ impl World {
         if *app.consumer_stopped.current() {
             app.consumer_stopped.set(t, false);
         }
+        if *app.corrupted.current() {
+            app.corrupted.set(t, false);
+        }
         let id = app.id();
         let props = BTreeMap::from([("deploymentName".to_owned(), deployment.to_owned())]);
         self.record_operation(
