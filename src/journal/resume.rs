@@ -55,6 +55,8 @@ pub struct Resumed {
     pub last: Option<(u64, DateTime<Utc>)>,
     /// The intents left unfinished, in order.
     pub unfinished: Vec<Unfinished>,
+    /// What happened, one plain line per record that tells (the console's timeline), in order.
+    pub timeline: Vec<(DateTime<Utc>, String)>,
 }
 
 /// The action record's end as a reconciliation found it: in place is a success, not or partly in
@@ -78,6 +80,9 @@ impl Resumed {
         let mut intents: Vec<(Intent, u64)> = Vec::new();
         let find = |plans: &[(String, bool)], id: &str| plans.iter().rposition(|(p, _)| p == id);
         for r in records {
+            if let Some(line) = timeline_line(&r.entry) {
+                out.timeline.push((r.at, line));
+            }
             out.last = Some(match out.last {
                 Some((seq, at)) if seq > r.seq => (seq, at),
                 _ => (r.seq, r.at),
@@ -166,6 +171,27 @@ impl Resumed {
     pub fn next_seq(&self) -> u64 {
         self.last.map_or(1, |(seq, _)| seq + 1)
     }
+}
+
+/// A record's line on the console's timeline (names, states, words; never a value).
+fn timeline_line(e: &Entry) -> Option<String> {
+    let act = |a: &ProposedAction| format!("{} {}", a.kind.name(), a.target);
+    Some(match e {
+        Entry::Declared { apps, .. } => format!("incident declared: {}", apps.join(", ")),
+        Entry::Decision { summary, .. } => format!("decision: {summary}"),
+        Entry::Override(o) => format!("override: {}", o.reason),
+        Entry::Intent(i) => format!("action confirmed: {}", act(&i.action)),
+        Entry::Outcome(o) => format!("action {} {}", o.plan_id, o.result),
+        Entry::Reconciled(c) => format!(
+            "reconciled after a restart: {} {}",
+            c.plan_id,
+            c.found.words()
+        ),
+        Entry::Validated { .. } => "recovery validated".to_owned(),
+        Entry::Note { text } => format!("note: {text}"),
+        Entry::Closed { text, .. } => format!("closed: {text}"),
+        Entry::Step(_) | Entry::Unknown => return None,
+    })
 }
 
 #[cfg(test)]
