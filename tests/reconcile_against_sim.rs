@@ -19,6 +19,7 @@ use warroom::journal::resume::Unfinished;
 use warroom::journal::{Found, Intent, IntentStep};
 use warroom::sim::Scenario;
 use warroom::sim::scenario::Event;
+use warroom::sim::world::HostKeyKind;
 
 /// The intent of `plan` as the executor journals it, with no step done and no outcome.
 fn unfinished(plan: &Plan, b: &Bench) -> Unfinished {
@@ -155,6 +156,17 @@ async fn a_settings_and_keys_sync_is_compared_by_digest_and_never_shows_a_value(
         missing: vec!["APPLICATIONINSIGHTS_CONNECTION_STRING".into()],
     });
     let mut b = Bench::start_with(warroom::config::Estate::demo(), s, 5 * 60).await;
+    b.w.sim.with_world(|w| {
+        w.set_host_key(
+            "func-orders-prod-jpe",
+            "production",
+            HostKeyKind::Function,
+            "default",
+            None,
+            "someone",
+        )
+        .expect("key drift");
+    });
     let plan = b.plan(ActionKind::SyncSecondary, "func-orders-prod-jpe").await;
     let u = unfinished(&plan, &b);
     let before = check(&b, &u).await;
@@ -194,7 +206,11 @@ async fn a_settings_and_keys_sync_is_compared_by_digest_and_never_shows_a_value(
     let after = check(&b, &u).await;
     assert_eq!(after.found, Found::InPlace, "{:#?}", after.checks);
     assert!(
-        after.checks.iter().any(|c| c.contains("DOWNSTREAM_API_KEY (digests equal)")),
+        after.checks.iter().any(|c| c.contains("DOWNSTREAM_API_KEY (digests equal)"))
+            && after
+                .checks
+                .iter()
+                .any(|c| c.contains("(compared by digest) in place: host/default")),
         "{:#?}",
         after.checks
     );
