@@ -13,7 +13,10 @@ use crate::decide::ProposedAction;
 impl AppState {
     /// `a`: plans the action the engine recommends, if there is one.
     pub(crate) fn act_on_recommendation(&mut self) -> Option<Intent> {
-        if let Some(action) = self.data.recommended.clone() {
+        if let Some(why) = &self.ui.hold {
+            self.ui.flash = Some(format!("new actions wait: {why}"));
+            None
+        } else if let Some(action) = self.data.recommended.clone() {
             self.request_plan(action)
         } else if self.data.decision.as_ref().is_some_and(|d| {
             d.answer(crate::decide::NodeId::Close).answer == crate::decide::Answer::Current
