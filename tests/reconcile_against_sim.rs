@@ -12,8 +12,8 @@ mod infra;
 mod wire;
 
 use bench::{Bench, secret_values};
-use warroom::act::{Effect, Effects, Plan, StepProgress};
 use warroom::act::reconcile::{Reconciliation, reconcile};
+use warroom::act::{Effect, Effects, Plan, StepProgress};
 use warroom::decide::ActionKind;
 use warroom::journal::resume::Unfinished;
 use warroom::journal::{Found, Intent, IntentStep};
@@ -90,7 +90,11 @@ async fn a_swap_is_judged_by_the_version_production_reports_against_the_plans_ex
         after.checks
     );
     assert_eq!(after.checks.len(), 1, "the check step is read only");
-    assert!(after.headline().contains("IN PLACE"), "{}", after.headline());
+    assert!(
+        after.headline().contains("IN PLACE"),
+        "{}",
+        after.headline()
+    );
 }
 
 #[tokio::test]
@@ -167,13 +171,18 @@ async fn a_settings_and_keys_sync_is_compared_by_digest_and_never_shows_a_value(
         )
         .expect("key drift");
     });
-    let plan = b.plan(ActionKind::SyncSecondary, "func-orders-prod-jpe").await;
+    let plan = b
+        .plan(ActionKind::SyncSecondary, "func-orders-prod-jpe")
+        .await;
     let u = unfinished(&plan, &b);
     let before = check(&b, &u).await;
     assert_eq!(before.found, Found::NotInPlace, "{:#?}", before.checks);
     // A crash between two writes: one of the drifted settings copied, the other not.
-    let Some(Effect::MergeSettings { site_id, slot, set }) =
-        plan.steps.iter().map(|s| &s.effect).find(|e| matches!(e, Effect::MergeSettings { .. }))
+    let Some(Effect::MergeSettings { site_id, slot, set }) = plan
+        .steps
+        .iter()
+        .map(|s| &s.effect)
+        .find(|e| matches!(e, Effect::MergeSettings { .. }))
     else {
         panic!("the sync merges settings: {:#?}", plan.steps);
     };
@@ -206,7 +215,10 @@ async fn a_settings_and_keys_sync_is_compared_by_digest_and_never_shows_a_value(
     let after = check(&b, &u).await;
     assert_eq!(after.found, Found::InPlace, "{:#?}", after.checks);
     assert!(
-        after.checks.iter().any(|c| c.contains("DOWNSTREAM_API_KEY (digests equal)"))
+        after
+            .checks
+            .iter()
+            .any(|c| c.contains("DOWNSTREAM_API_KEY (digests equal)"))
             && after
                 .checks
                 .iter()

@@ -31,7 +31,7 @@ pub use confirm::{ConfirmKey, Confirmation, Confirmed, OverrideNeeded, Prompt, R
 pub use effect::{Effect, ForensicPart, LockLevel, SettingSource, VerifyCheck};
 pub use effects_azure::AzureEffects;
 pub use executor::{
-    ActError, Effects, Observation, Outcome, OutcomeStatus, Progress, ProgressEvent, StepProgress, StepReport,
-    execute, run_preview,
+    ActError, Effects, Observation, Outcome, OutcomeStatus, Progress, ProgressEvent, StepProgress,
+    StepReport, execute, run_preview,
 };
 pub use plan::{Expected, Plan, PlanStep, RestCall, Risk};

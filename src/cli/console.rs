@@ -18,8 +18,8 @@ use crate::journal::{Journal, Resumed};
 use crate::tui::{ActionPort, ConsoleOptions, run as run_console};
 
 use super::ConsoleArgs;
-use super::run::{finish, runtime};
 use super::actions::resume::open_incident;
+use super::run::{finish, runtime};
 use super::wiring::{DemoClock, real_with_auth as real_observer, start_demo};
 
 fn options(args: &ConsoleArgs, read_only: bool, estate: Arc<Estate>) -> ConsoleOptions {

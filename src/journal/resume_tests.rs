@@ -112,7 +112,10 @@ fn finished_actions_become_records_with_their_outcomes_and_times() {
     assert_eq!(r.overrides, [o]);
     assert_eq!(r.actions.len(), 2);
     let (a, b) = (&r.actions[0], &r.actions[1]);
-    assert_eq!(a.action, ProposedAction::new(ActionKind::SwapBack, "func-a"));
+    assert_eq!(
+        a.action,
+        ProposedAction::new(ActionKind::SwapBack, "func-a")
+    );
     assert_eq!(
         (a.started, a.finished, a.succeeded),
         (t(170), Some(t(6 * 60)), Some(true))
@@ -169,7 +172,11 @@ fn a_reconciled_intent_is_finished_by_what_was_found() {
         intent("p4", ActionKind::Restart, "func-b", 400, 1),
     ]);
     let r = Resumed::from_records(&recs);
-    let ends: Vec<_> = r.actions.iter().map(|a| (a.finished, a.succeeded)).collect();
+    let ends: Vec<_> = r
+        .actions
+        .iter()
+        .map(|a| (a.finished, a.succeeded))
+        .collect();
     assert_eq!(
         ends,
         [

@@ -94,9 +94,8 @@ impl AppState {
             self.ui.flash = Some("reconciliation acknowledged".to_owned());
             return Some(Intent::Action(ActionRequest::ReconciliationSeen));
         }
-        self.ui.flash = Some(
-            "read the reconciliation, then press Enter: no new action before that".to_owned(),
-        );
+        self.ui.flash =
+            Some("read the reconciliation, then press Enter: no new action before that".to_owned());
         None
     }
 

@@ -86,7 +86,7 @@ impl DataView {
             });
             inc.detected_at = d.detected_at;
             let seen = std::mem::take(&mut inc.apps);
-            inc.apps = d.apps.clone();
+            inc.apps.clone_from(&d.apps);
             for a in seen {
                 if !inc.apps.contains(&a) {
                     inc.apps.push(a);

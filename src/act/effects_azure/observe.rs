@@ -92,7 +92,9 @@ impl AzureEffects {
                 )
             }
             Effect::StorageFailover { account_id } => self.storage_back(account_id).await?,
-            Effect::Lock { scope, name, on, .. } => {
+            Effect::Lock {
+                scope, name, on, ..
+            } => {
                 let id = format!("{scope}/providers/Microsoft.Authorization/locks/{name}");
                 let exists = exists(governance::get_lock(c, &id).await)?;
                 let words = format!(
@@ -135,6 +137,23 @@ impl AzureEffects {
                     Err(e) => return Err(e),
                 }
             }
+            Effect::MergeSettings { .. }
+            | Effect::SyncKeys { .. }
+            | Effect::ZipDeploy { .. }
+            | Effect::Verify(VerifyCheck::AppHealthy {
+                version: Some(_), ..
+            })
+            | Effect::Swap { .. }
+            | Effect::Restart { .. } => self.web_back(effect).await?,
+            Effect::Verify(_) | Effect::WhatIf { .. } | Effect::Forensics { .. } => {
+                Observation::unknown("a read-only step: nothing to reconcile")
+            }
+        })
+    }
+
+    /// The app effects read back: settings, keys, the version an app reports.
+    async fn web_back(&self, effect: &Effect) -> Result<Observation, crate::azure::Error> {
+        Ok(match effect {
             Effect::MergeSettings { site_id, slot, set } => {
                 self.settings_back(site_id, slot, set).await?
             }
@@ -181,16 +200,17 @@ impl AzureEffects {
                     ))
                 }
             }
-            Effect::Verify(_) | Effect::WhatIf { .. } | Effect::Forensics { .. } => {
-                Observation::unknown("a read-only step: nothing to reconcile")
-            }
+            _ => Observation::unknown("not an app effect"),
         })
     }
 
     /// The version and health word an app's production reports.
     async fn running(&self, app: &str) -> Result<(String, String), crate::azure::Error> {
         let Ok(url) = self.health_url(app) else {
-            return Ok(("an unknown version".to_owned(), "not in the estate".to_owned()));
+            return Ok((
+                "an unknown version".to_owned(),
+                "not in the estate".to_owned(),
+            ));
         };
         let probe = self.client.probe_health(&url).await?;
         Ok(match probe.report {
@@ -269,7 +289,11 @@ impl AzureEffects {
                 bad.push(format!("{name} (digests differ or missing)"));
             }
         }
-        Ok(of_names(&ok, &bad, &format!("settings of {}", last(site_id))))
+        Ok(of_names(
+            &ok,
+            &bad,
+            &format!("settings of {}", last(site_id)),
+        ))
     }
 
     async fn keys_back(
@@ -299,13 +323,14 @@ impl AzureEffects {
                 }
                 Some(KeyName::Function(f, key)) => {
                     for (source, site) in [(true, from_site), (false, to_site)] {
-                        let k = (source, f.to_owned());
-                        if !functions.contains_key(&k) {
+                        if let std::collections::btree_map::Entry::Vacant(slot) =
+                            functions.entry((source, f.to_owned()))
+                        {
                             // A function without keys reads as none.
                             let read = web::function_key_values(&self.client, site, PRODUCTION, f)
                                 .await
                                 .unwrap_or_default();
-                            functions.insert(k, read);
+                            slot.insert(read);
                         }
                     }
                     let get = |source: bool| {

@@ -134,7 +134,10 @@ impl AzureEffects {
     /// The key names of an app when a copy names none: its host keys and the keys of the
     /// functions the estate lists for it.
     pub(super) async fn all_key_names(
-        &self, from_site: &str, host: &web::HostKeyValues) -> Vec<String> {
+        &self,
+        from_site: &str,
+        host: &web::HostKeyValues,
+    ) -> Vec<String> {
         let mut names: Vec<String> = host.master.iter().map(|_| "master".to_owned()).collect();
         names.extend(host.function_keys.keys().map(|k| format!("host/{k}")));
         names.extend(host.system_keys.keys().map(|k| format!("system/{k}")));

@@ -45,9 +45,94 @@ fn intent(action: ProposedAction, steps: Vec<Effect>, at: chrono::DateTime<chron
     })
 }
 
+/// A journal as a crash leaves it: the declaration, two intents without outcome (a Traffic
+/// Manager disable and a Front Door disable), and a torn last line.
+fn write_crashed_journal(
+    dir: &std::path::Path,
+    ep: &str,
+    origin: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    {
+        let mut j = Journal::open_or_create(dir).expect("journal");
+        j.append(&Entry::Declared {
+            detected_at: now - chrono::Duration::minutes(2),
+            apps: vec!["func-orders-prod-krc".into()],
+        })
+        .expect("append");
+        j.append(&intent(
+            ProposedAction::new(ActionKind::TmDisable, "primary-endpoint"),
+            vec![
+                Effect::TmStatus {
+                    endpoint_id: ep.to_owned(),
+                    enabled: false,
+                },
+                Effect::Verify(VerifyCheck::RouteState {
+                    id: ep.to_owned(),
+                    enabled: false,
+                }),
+            ],
+            now,
+        ))
+        .expect("append");
+        j.append(&intent(
+            ProposedAction::new(ActionKind::FdDisable, "origin-primary"),
+            vec![Effect::FdState {
+                origin_id: origin.to_owned(),
+                enabled: false,
+            }],
+            now,
+        ))
+        .expect("append");
+    }
+    // A crash mid-write leaves a torn line.
+    let file = dir.join(journal::FILE_NAME);
+    let mut text = std::fs::read_to_string(&file).expect("reads");
+    text.push_str("{\"v\":1,\"seq\":4,\"entry\":{\"kind\":\"st");
+    std::fs::write(&file, text).expect("writes");
+}
+
+/// The runtime on the resumed incident, its clock the simulator's, one snapshot to plan from.
+async fn start(
+    client: &AzureClient,
+    estate: &Estate,
+    clock: &SimClock,
+    dir: &std::path::Path,
+    resumed: crate::journal::Resumed,
+) -> (ActionPort, tokio::task::JoinHandle<()>) {
+    let c = clock.clone();
+    let snap = Observer::new(
+        Arc::new(client.clone()),
+        Arc::new(client.queues(QueueAuth::None).expect("queues")),
+        Arc::new(estate.clone()),
+        Clock::custom(move || c.now(), 1.0),
+        true,
+    )
+    .refresh_all()
+    .await;
+    let (_snap_tx, snapshots) = watch::channel(Arc::new(snap));
+    let mut effects = AzureEffects::new(client.clone(), estate.clone(), dir.to_path_buf());
+    let c = clock.clone();
+    effects.now = Arc::new(move || c.now());
+    let c = clock.clone();
+    let journal = Journal::open_or_create(dir)
+        .expect("reopens")
+        .with_clock(Arc::new(move || c.now()));
+    let c = clock.clone();
+    let effects: Arc<dyn Effects> = Arc::new(effects);
+    spawn(Runtime {
+        estate: Arc::new(estate.clone()),
+        snapshots,
+        effects,
+        journal,
+        now: Arc::new(move || c.now()),
+        resume: Some(resumed),
+    })
+}
+
 /// The next event, failing the test if none comes.
 async fn next(port: &mut ActionPort) -> ActionEvent {
-    tokio::time::timeout(Duration::from_secs(60), port.events.recv())
+    tokio::time::timeout(Duration::from_mins(1), port.events.recv())
         .await
         .expect("an event in time")
         .expect("the runtime is alive")
@@ -57,7 +142,7 @@ async fn next(port: &mut ActionPort) -> ActionEvent {
 async fn a_resumed_incident_is_reconciled_and_journaled_before_any_plan() {
     let scenario = Scenario::builtin("region-outage").expect("scenario");
     let clock = SimClock::manual(scenario.start);
-    clock.advance(Duration::from_secs(180));
+    clock.advance(Duration::from_mins(3));
     let mut estate = Estate::demo();
     let sim = SimServer::start(
         estate.clone(),
@@ -81,87 +166,14 @@ async fn a_resumed_incident_is_reconciled_and_journaled_before_any_plan() {
     let tmp = TempDir::new("resume-runtime");
     let incidents = tmp.0.join("incidents");
     let slug = super::super::estate_slug(&estate.name);
-    // An older, closed incident and the latest, open one.
-    let old = incidents.join(format!("{slug}-20260101T000000Z"));
-    Journal::open_or_create(&old)
-        .expect("old")
-        .append(&Entry::Closed {
-            validated: true,
-            text: "old".into(),
-        })
-        .expect("append");
     let dir = incidents.join(format!("{slug}-20260404T090000Z"));
-    let now = clock.now();
-    {
-        let mut j = Journal::open_or_create(&dir).expect("journal");
-        j.append(&Entry::Declared {
-            detected_at: now - chrono::Duration::minutes(2),
-            apps: vec!["func-orders-prod-krc".into()],
-        })
-        .expect("append");
-        j.append(&intent(
-            ProposedAction::new(ActionKind::TmDisable, "primary-endpoint"),
-            vec![
-                Effect::TmStatus {
-                    endpoint_id: ep.clone(),
-                    enabled: false,
-                },
-                Effect::Verify(VerifyCheck::RouteState {
-                    id: ep.clone(),
-                    enabled: false,
-                }),
-            ],
-            now,
-        ))
-        .expect("append");
-        j.append(&intent(
-            ProposedAction::new(ActionKind::FdDisable, "origin-primary"),
-            vec![Effect::FdState {
-                origin_id: origin.clone(),
-                enabled: false,
-            }],
-            now,
-        ))
-        .expect("append");
-    }
-    // A crash mid-write leaves a torn line.
-    let file = dir.join(journal::FILE_NAME);
-    let mut text = std::fs::read_to_string(&file).expect("reads");
-    text.push_str("{\"v\":1,\"seq\":4,\"entry\":{\"kind\":\"st");
-    std::fs::write(&file, text).expect("writes");
+    write_crashed_journal(&dir, &ep, &origin, clock.now());
 
     let (found, resumed) = latest_open(&incidents, &estate).expect("the open incident");
     assert_eq!(found, dir);
     assert_eq!(resumed.unfinished.len(), 2);
 
-    let c = clock.clone();
-    let snap = Observer::new(
-        Arc::new(client.clone()),
-        Arc::new(client.queues(QueueAuth::None).expect("queues")),
-        Arc::new(estate.clone()),
-        Clock::custom(move || c.now(), 1.0),
-        true,
-    )
-    .refresh_all()
-    .await;
-    let (_snap_tx, snapshots) = watch::channel(Arc::new(snap));
-    let mut effects = AzureEffects::new(client.clone(), estate.clone(), dir.clone());
-    let c = clock.clone();
-    effects.now = Arc::new(move || c.now());
-    let c = clock.clone();
-    let journal = Journal::open_or_create(&dir)
-        .expect("reopens")
-        .with_clock(Arc::new(move || c.now()));
-    let c = clock.clone();
-    let effects: Arc<dyn Effects> = Arc::new(effects);
-    let (mut port, task) = spawn(Runtime {
-        estate: Arc::new(estate.clone()),
-        snapshots,
-        effects,
-        journal,
-        now: Arc::new(move || c.now()),
-        resume: Some(resumed),
-    });
+    let (mut port, task) = start(&client, &estate, &clock, &dir, resumed).await;
     // Asked at once, before the reconciliation could have been shown.
     let tm_enable = ProposedAction::new(ActionKind::TmEnable, "primary-endpoint");
     port.requests

@@ -59,7 +59,10 @@ fn resumed(unfinished: usize) -> ResumeView {
         declared: Some(IncidentFacts {
             // Declared ten minutes before this console saw the first failure.
             detected_at: fixtures::at(DETECTED) - Duration::minutes(10),
-            apps: vec!["func-orders-prod-krc".into(), "func-payments-prod-krc".into()],
+            apps: vec![
+                "func-orders-prod-krc".into(),
+                "func-payments-prod-krc".into(),
+            ],
         }),
         last_at: Some(fixtures::at(DETECTED)),
         actions: 1,
@@ -78,7 +81,10 @@ fn the_declaration_restores_the_incident_clock_and_the_journal_joins_the_timelin
     assert_eq!(seen.detected_at, fixtures::at(DETECTED));
     app.update(Msg::Action(ActionEvent::Resumed(Box::new(resumed(0)))));
     let inc = app.data.incident.clone().expect("the incident");
-    assert_eq!(inc.detected_at, fixtures::at(DETECTED) - Duration::minutes(10));
+    assert_eq!(
+        inc.detected_at,
+        fixtures::at(DETECTED) - Duration::minutes(10)
+    );
     assert_eq!(
         inc.apps,
         ["func-orders-prod-krc", "func-payments-prod-krc"],
@@ -91,7 +97,10 @@ fn the_declaration_restores_the_incident_clock_and_the_journal_joins_the_timelin
         .filter(|e| e.kind == EntryKind::Journal)
         .map(|e| e.text.as_str())
         .collect();
-    assert_eq!(journal, ["action confirmed: swap-back func-orders-prod-krc"]);
+    assert_eq!(
+        journal,
+        ["action confirmed: swap-back func-orders-prod-krc"]
+    );
     let text = screen(&app);
     assert!(text.contains("↻ RESUMED"), "{text}");
     assert!(text.contains("declared since"), "{text}");

@@ -142,7 +142,10 @@ fn a_reconciled_action_shows_what_was_found_with_it() {
         md.contains("reconciled against Azure at 09:20:00 after a restart: not in place"),
         "{md}"
     );
-    assert!(md.contains("  - ✗ func-orders-prod-krc reports 2026.04.04"), "{md}");
+    assert!(
+        md.contains("  - ✗ func-orders-prod-krc reports 2026.04.04"),
+        "{md}"
+    );
     assert!(md.contains("**reconciled**"), "{md}");
     assert!(!md.contains(&format!("Reconcile `{plan}`")), "{md}");
 }
