@@ -12,7 +12,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::confirm::Confirmed;
 use super::effect::Effect;
 use super::plan::Plan;
-use crate::journal::{ActionOutcome, Entry, Intent, IntentStep, Journal, StepDone};
+use crate::journal::{ActionOutcome, Entry, Found, Intent, IntentStep, Journal, StepDone};
 
 /// What a step reported: plain words and the names it touched; never a value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -165,6 +165,62 @@ impl StepProgress {
 pub trait Effects: Send + Sync {
     /// Performs one effect to the end (long-running operations followed), reporting polls.
     async fn run(&self, effect: &Effect, progress: &StepProgress) -> Result<StepReport, ActError>;
+
+    /// Reads whether an effect's change is in place now, changing nothing (used to reconcile an
+    /// intent left unfinished by a crash). Without an implementation: unknown, with words.
+    async fn observe(&self, effect: &Effect) -> Observation {
+        Observation::unknown(format!(
+            "{} cannot be checked by this build",
+            super::effects_azure::op_name(effect)
+        ))
+    }
+}
+
+/// What a read of an effect's change found: in place or not, in plain words (names, versions,
+/// states; never a value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Observation {
+    /// In place, not in place, partly (of several names), or unknown.
+    pub found: Found,
+    /// What was read, in words.
+    pub words: String,
+    /// The change leaves no trace to read (a restart): its unknown does not weigh on the whole.
+    pub traceless: bool,
+}
+
+impl Observation {
+    /// The change is in place.
+    pub fn in_place(words: impl Into<String>) -> Self {
+        Self::with(Found::InPlace, words)
+    }
+
+    /// The change is not in place.
+    pub fn not_in_place(words: impl Into<String>) -> Self {
+        Self::with(Found::NotInPlace, words)
+    }
+
+    /// It could not be told.
+    pub fn unknown(words: impl Into<String>) -> Self {
+        Self::with(Found::Unknown, words)
+    }
+
+    /// `found`, in words.
+    pub fn with(found: Found, words: impl Into<String>) -> Self {
+        Self {
+            found,
+            words: words.into(),
+            traceless: false,
+        }
+    }
+
+    /// In place when `holds`, else not.
+    pub fn holds(holds: bool, words: impl Into<String>) -> Self {
+        if holds {
+            Self::in_place(words)
+        } else {
+            Self::not_in_place(words)
+        }
+    }
 }
 
 /// How an action ended.

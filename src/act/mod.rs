@@ -18,6 +18,7 @@ pub mod effect;
 pub mod effects_azure;
 pub mod executor;
 pub mod plan;
+pub mod reconcile;
 pub mod render;
 
 #[cfg(test)]
@@ -30,7 +31,7 @@ pub use confirm::{ConfirmKey, Confirmation, Confirmed, OverrideNeeded, Prompt, R
 pub use effect::{Effect, ForensicPart, LockLevel, SettingSource, VerifyCheck};
 pub use effects_azure::AzureEffects;
 pub use executor::{
-    ActError, Effects, Outcome, OutcomeStatus, Progress, ProgressEvent, StepProgress, StepReport,
-    execute, run_preview,
+    ActError, Effects, Observation, Outcome, OutcomeStatus, Progress, ProgressEvent, StepProgress,
+    StepReport, execute, run_preview,
 };
 pub use plan::{Expected, Plan, PlanStep, RestCall, Risk};

@@ -1,8 +1,9 @@
-//! Opening the console: `warroom demo` (the simulated estate, its clock running) and
-//! `warroom --config FILE` (a real estate, wall-clock time). The observer's pollers feed the
+//! Opening the console: `warroom demo` (the simulated estate, its clock running, always a fresh
+//! incident) and `warroom --config FILE` (a real estate, wall-clock time; the estate's open
+//! incident is resumed unless `--new-incident`). The observer's pollers feed the
 //! console through a `watch` channel; the console never waits on the network.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -13,12 +14,13 @@ use super::actions::{self, Now};
 use crate::act::AzureEffects;
 use crate::azure::{AzureClient, QueueAuth};
 use crate::config::Estate;
-use crate::journal::Journal;
+use crate::journal::{Journal, Resumed};
 use crate::tui::{ActionPort, ConsoleOptions, run as run_console};
 
 use super::ConsoleArgs;
+use super::actions::resume::open_incident;
 use super::run::{finish, runtime};
-use super::wiring::{DemoClock, real as real_observer, start_demo};
+use super::wiring::{DemoClock, real_with_auth as real_observer, start_demo};
 
 fn options(args: &ConsoleArgs, read_only: bool, estate: Arc<Estate>) -> ConsoleOptions {
     ConsoleOptions {
@@ -37,17 +39,22 @@ fn log_to_file() {
     }
 }
 
-/// The action runtime for a console: effects through `client`, a fresh incident journal, the
-/// given clock (virtual in the demo). Returns the console's port, or why actions are off.
+/// The action runtime for a console: effects through `client`, the journal of `resume`'s open
+/// incident (its sequence continues) or a fresh one, the given clock (virtual in the demo).
+/// Returns the console's port, or why actions are off.
 fn action_runtime(
     estate: &Arc<Estate>,
     client: AzureClient,
     snapshots: &watch::Receiver<Arc<crate::model::Snapshot>>,
     now: Now,
     artifact_auth: Option<QueueAuth>,
+    resume: Option<(PathBuf, Resumed)>,
 ) -> Result<ActionPort> {
-    // Named by the wall clock: demo runs share a virtual start and must not share a journal.
-    let dir = actions::incident_dir(estate, chrono::Utc::now());
+    let (dir, resume) = match resume {
+        Some((dir, r)) => (dir, Some(r)),
+        // Named by the wall clock: demo runs share a virtual start and must not share a journal.
+        None => (actions::incident_dir(estate, chrono::Utc::now()), None),
+    };
     let journal = Journal::open_or_create(&dir)
         .wrap_err_with(|| format!("opening the incident journal in {}", dir.display()))?
         .with_clock(now.clone());
@@ -60,6 +67,7 @@ fn action_runtime(
         effects: Arc::new(effects),
         journal,
         now,
+        resume,
     });
     Ok(port)
 }
@@ -83,6 +91,8 @@ pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
                     &snapshots,
                     now.clone(),
                     Some(QueueAuth::None),
+                    // The demo's simulated world restarts with each run: never resumed.
+                    None,
                 )?)
             };
             let opts = options(args, port.is_none(), demo.estate.clone());
@@ -103,16 +113,32 @@ pub fn real(path: &Path, credential: &str, args: &ConsoleArgs) -> ExitCode {
     log_to_file();
     let r: Result<()> = runtime().and_then(|rt| {
         rt.block_on(async {
-            let (estate, observer, _client) = real_observer(path, credential)?;
+            let (estate, observer, client, auth) = real_observer(path, credential)?;
             let (stop_tx, stop_rx) = watch::channel(false);
             let snapshots = observer.spawn(stop_rx);
-            let result = run_console(
-                snapshots,
-                chrono::Utc::now,
-                options(args, true, estate),
-                None,
-            )
-            .await;
+            let port = if args.read_only {
+                None
+            } else {
+                let resume = open_incident(&estate, args.new_incident);
+                if let Some((dir, r)) = &resume {
+                    tracing::info!(
+                        dir = %dir.display(),
+                        unfinished = r.unfinished.len(),
+                        "resuming the open incident"
+                    );
+                }
+                let now: Now = Arc::new(chrono::Utc::now);
+                Some(action_runtime(
+                    &estate,
+                    client,
+                    &snapshots,
+                    now,
+                    Some(auth),
+                    resume,
+                )?)
+            };
+            let opts = options(args, port.is_none(), estate);
+            let result = run_console(snapshots, chrono::Utc::now, opts, port).await;
             let _ = stop_tx.send(true);
             result
         })

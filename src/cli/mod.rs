@@ -63,6 +63,10 @@ pub struct ConsoleArgs {
     /// Show the estate and the runbook only: no action is planned or carried out.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// With --config: start a fresh incident even when the estate's latest incident is still
+    /// open (by default the console resumes it and reconciles its unfinished actions first).
+    #[arg(long, global = true)]
+    pub new_incident: bool,
 }
 
 /// The subcommands.

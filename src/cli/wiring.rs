@@ -87,6 +87,14 @@ pub async fn start_demo(estate: Estate, scenario: &str, clock: DemoClock) -> Res
 
 /// An observer of a real estate, with the estate and the client it reads with.
 pub fn real(path: &Path, credential: &str) -> Result<(Arc<Estate>, Observer, AzureClient)> {
+    real_with_auth(path, credential).map(|(e, o, c, _)| (e, o, c))
+}
+
+/// [`real`], with how the data plane (queues, the artifact store's listing) is authorised.
+pub fn real_with_auth(
+    path: &Path,
+    credential: &str,
+) -> Result<(Arc<Estate>, Observer, AzureClient, QueueAuth)> {
     let estate = Estate::load(path).map_err(|e| eyre!("{e}"))?;
     let kind: CredentialKind = if estate.endpoints.cloud == crate::config::Cloud::Simulator {
         // The simulator takes no token, and a token must never go to plain http.
@@ -105,7 +113,7 @@ pub fn real(path: &Path, credential: &str) -> Result<(Arc<Estate>, Observer, Azu
         .wrap_err("building the Azure client")?;
     let queue_auth = cred.map_or(QueueAuth::None, QueueAuth::Bearer);
     let queues = client
-        .queues(queue_auth)
+        .queues(queue_auth.clone())
         .wrap_err("building the queue client")?;
     let estate = Arc::new(estate);
     let observer = Observer::new(
@@ -115,5 +123,5 @@ pub fn real(path: &Path, credential: &str) -> Result<(Arc<Estate>, Observer, Azu
         Clock::wall(),
         false,
     );
-    Ok((estate, observer, client))
+    Ok((estate, observer, client, queue_auth))
 }

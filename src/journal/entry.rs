@@ -64,6 +64,14 @@ pub enum Entry {
         /// The note's words.
         text: String,
     },
+    /// An unfinished intent (no outcome) was checked against Azure after a restart; it closes
+    /// the intent for later resumes. No outcome is invented: this says what was found.
+    Reconciled(Reconciled),
+    /// The engine validated the recovery after the last action (the runtime latched it).
+    Validated {
+        /// When it was validated (the runtime's clock).
+        at: DateTime<Utc>,
+    },
     /// An entry kind this build does not know (written by a newer warroom).
     #[serde(other)]
     Unknown,
@@ -135,6 +143,43 @@ pub struct ActionOutcome {
     /// The error, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// What a reconciliation found of an unfinished intent's changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Found {
+    /// Every change the intent meant is in place.
+    InPlace,
+    /// None of them is.
+    NotInPlace,
+    /// Some are, some are not.
+    PartlyInPlace,
+    /// It could not be told (a read failed, or the change leaves no trace).
+    Unknown,
+}
+
+impl Found {
+    /// Plain words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::InPlace => "in place",
+            Self::NotInPlace => "not in place",
+            Self::PartlyInPlace => "partly in place",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// The result of reconciling an unfinished intent against Azure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reconciled {
+    /// The plan's id.
+    pub plan_id: String,
+    /// What was found, overall.
+    pub found: Found,
+    /// One plain line per effect checked: names, versions, states; never a value.
+    pub checks: Vec<String>,
 }
 
 /// Something odd found while reading a journal; reading never fails on these.

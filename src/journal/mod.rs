@@ -5,14 +5,18 @@
 //!
 //! Owns the file format, appending and reading. It must not call Azure, decide anything or hold a
 //! secret value: entries carry names, digests and plain words only. [`report`] renders an
-//! incident's records as a Markdown report; resume and reconciliation come with a later issue.
+//! incident's records as a Markdown report; [`resume`] restores an open incident's state from its
+//! records (reconciling its unfinished intents against Azure is `act::reconcile`).
 
 pub mod entry;
 pub mod report;
+pub mod resume;
 
 pub use entry::{
-    ActionOutcome, Entry, FORMAT_VERSION, Intent, IntentStep, Record, StepDone, Warning,
+    ActionOutcome, Entry, FORMAT_VERSION, Found, Intent, IntentStep, Reconciled, Record, StepDone,
+    Warning,
 };
+pub use resume::Resumed;
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write as _};

@@ -13,7 +13,10 @@ use crate::decide::ProposedAction;
 impl AppState {
     /// `a`: plans the action the engine recommends, if there is one.
     pub(crate) fn act_on_recommendation(&mut self) -> Option<Intent> {
-        if let Some(action) = self.data.recommended.clone() {
+        if let Some(why) = &self.ui.hold {
+            self.ui.flash = Some(format!("new actions wait: {why}"));
+            None
+        } else if let Some(action) = self.data.recommended.clone() {
             self.request_plan(action)
         } else if self.data.decision.as_ref().is_some_and(|d| {
             d.answer(crate::decide::NodeId::Close).answer == crate::decide::Answer::Current
@@ -25,8 +28,17 @@ impl AppState {
         }
     }
 
-    /// Asks the runtime for a plan, unless the console is read-only.
+    /// Asks the runtime for a plan, unless the console is read-only or a resumed incident's
+    /// reconciliation has not been acknowledged.
     pub(crate) fn request_plan(&mut self, action: ProposedAction) -> Option<Intent> {
+        if let Some(why) = &self.ui.hold {
+            self.ui.flash = Some(format!(
+                "`{} {}` waits: {why}",
+                action.kind.name(),
+                action.target
+            ));
+            return None;
+        }
         if self.ui.read_only {
             self.ui.flash = Some(format!(
                 "read-only: `{} {}` is not offered (try `warroom plan {} --target {}`)",
@@ -73,6 +85,20 @@ impl AppState {
         }
     }
 
+    /// A key while the reconciliation dialog is open: Enter acknowledges it, and the runtime
+    /// offers plans again.
+    pub(crate) fn reconciled_key(&mut self, key: KeyEvent) -> Option<Intent> {
+        if key.code == ratatui::crossterm::event::KeyCode::Enter {
+            self.modal = None;
+            self.ui.hold = None;
+            self.ui.flash = Some("reconciliation acknowledged".to_owned());
+            return Some(Intent::Action(ActionRequest::ReconciliationSeen));
+        }
+        self.ui.flash =
+            Some("read the reconciliation, then press Enter: no new action before that".to_owned());
+        None
+    }
+
     /// News from the runtime.
     pub(crate) fn action_event(&mut self, ev: ActionEvent) -> Option<Intent> {
         match ev {
@@ -83,6 +109,26 @@ impl AppState {
             ActionEvent::NoPlan(why) => self.ui.flash = Some(format!("no plan: {why}")),
             ActionEvent::Notice(line) => self.ui.flash = Some(line),
             ActionEvent::Context(cx) => self.data.set_context(*cx),
+            ActionEvent::Resumed(view) => {
+                if view.unfinished > 0 {
+                    self.ui.hold = Some(format!(
+                        "reconciling {} unfinished action(s) against Azure first",
+                        view.unfinished
+                    ));
+                }
+                self.ui.flash = Some(format!(
+                    "RESUMED the open incident: {} action(s) restored, {} unfinished; journal {}",
+                    view.actions, view.unfinished, view.journal
+                ));
+                self.data.resume(&view);
+            }
+            ActionEvent::Reconciled(views) => {
+                self.ui.hold = Some(
+                    "acknowledge the reconciliation of the unfinished actions first (Enter)"
+                        .to_owned(),
+                );
+                self.modal = Some(Modal::Reconciled(views));
+            }
             ActionEvent::Progress { ref plan_id, .. }
             | ActionEvent::Finished { ref plan_id, .. }
             | ActionEvent::Refused { ref plan_id, .. } => match self.modal.as_mut() {

@@ -82,6 +82,35 @@ pub enum ActionRequest {
         /// The plan.
         plan_id: String,
     },
+    /// The commander has seen the reconciliation of a resumed incident (Enter in its dialog):
+    /// plans are offered again.
+    ReconciliationSeen,
+}
+
+/// A resumed incident as the console is told of it on start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumeView {
+    /// The journal's path.
+    pub journal: String,
+    /// The incident as declared (detection time, apps), if the journal declared it.
+    pub declared: Option<crate::decide::IncidentFacts>,
+    /// When the journal's last line was written.
+    pub last_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Actions restored.
+    pub actions: usize,
+    /// Intents left unfinished, being reconciled against Azure.
+    pub unfinished: usize,
+    /// The journal's timeline, oldest first.
+    pub timeline: Vec<(chrono::DateTime<chrono::Utc>, String)>,
+}
+
+/// One unfinished intent as reconciled: a headline and a line per check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReconcileView {
+    /// The action, what was found, the steps journaled.
+    pub headline: String,
+    /// One line per write effect read back.
+    pub checks: Vec<String>,
 }
 
 /// What the runtime tells the console.
@@ -109,6 +138,11 @@ pub enum ActionEvent {
     },
     /// The runtime's view of the incident changed (an action started or ended, an override).
     Context(Box<DecideContext>),
+    /// The incident was resumed from its journal (sent first, before any reconciliation).
+    Resumed(Box<ResumeView>),
+    /// The unfinished intents were reconciled against Azure (each journaled): shown before any
+    /// new action is offered.
+    Reconciled(Vec<ReconcileView>),
     /// The action ended (the outcome is journaled).
     Finished {
         /// The plan.
@@ -245,6 +279,8 @@ impl PlanDialog {
             ActionEvent::Plan(_)
             | ActionEvent::NoPlan(_)
             | ActionEvent::Notice(_)
+            | ActionEvent::Resumed(_)
+            | ActionEvent::Reconciled(_)
             | ActionEvent::Context(_) => {}
         }
     }

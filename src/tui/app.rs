@@ -45,6 +45,9 @@ pub enum Modal {
     Command(CommandLine),
     /// A plan to read and confirm, then its progress.
     Plan(Box<PlanDialog>),
+    /// A resumed incident's unfinished actions as reconciled against Azure: acknowledged with
+    /// Enter before any new action is offered.
+    Reconciled(Vec<super::actions::ReconcileView>),
     /// A message to acknowledge (a broken theme file, say).
     Notice {
         /// Title.
@@ -75,6 +78,8 @@ pub struct UiState {
     pub read_only: bool,
     /// A one-line message from the last command.
     pub flash: Option<String>,
+    /// Why new actions wait (a resumed incident's reconciliation not yet acknowledged).
+    pub hold: Option<String>,
     /// How far the help overlay is scrolled (it can be taller than a small terminal).
     pub help_scroll: u16,
     /// Terminal size (columns, rows).
@@ -128,6 +133,7 @@ impl AppState {
                 keymap: Keymap::default(),
                 read_only: opts.read_only,
                 flash,
+                hold: None,
                 help_scroll: 0,
                 size: (0, 0),
             },
@@ -197,6 +203,7 @@ impl AppState {
     fn modal_key(&mut self, key: KeyEvent) -> Option<Intent> {
         match self.modal.as_mut()? {
             Modal::Plan(_) => self.plan_key(key),
+            Modal::Reconciled(_) => self.reconciled_key(key),
             Modal::Help if matches!(key.code, KeyCode::Up | KeyCode::Char('k')) => {
                 self.ui.help_scroll = self.ui.help_scroll.saturating_sub(1);
                 None

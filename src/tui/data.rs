@@ -49,6 +49,8 @@ pub struct DataView {
     /// When the engine first validated the recovery (a failover restores the service while the
     /// failed region's apps stay down), until it stops validating it.
     pub validated_at: Option<DateTime<Utc>>,
+    /// The journal of the incident this console resumed, if it resumed one.
+    pub resumed: Option<String>,
 }
 
 impl DataView {
@@ -68,23 +70,58 @@ impl DataView {
             context: DecideContext::default(),
             decision: None,
             validated_at: None,
+            resumed: None,
         }
+    }
+
+    /// Takes in a resumed incident: the declaration restores the incident clock (detection time
+    /// and apps) and the journal's lines join the timeline.
+    pub fn resume(&mut self, view: &crate::tui::actions::ResumeView) {
+        self.resumed = Some(view.journal.clone());
+        if let Some(d) = &view.declared {
+            let inc = self.incident.get_or_insert_with(|| Incident {
+                detected_at: d.detected_at,
+                apps: Vec::new(),
+                recovered_at: None,
+            });
+            inc.detected_at = d.detected_at;
+            let seen = std::mem::take(&mut inc.apps);
+            inc.apps.clone_from(&d.apps);
+            for a in seen {
+                if !inc.apps.contains(&a) {
+                    inc.apps.push(a);
+                }
+            }
+        }
+        for (at, text) in &view.timeline {
+            self.insert(TimelineEntry {
+                at: *at,
+                kind: timeline::EntryKind::Journal,
+                text: text.clone(),
+            });
+        }
+        self.decide();
+    }
+
+    /// Puts an entry where its time puts it, after the entries of the same time already there.
+    fn insert(&mut self, e: TimelineEntry) {
+        if self.timeline.len() == TIMELINE_CAP {
+            self.timeline.pop_front();
+        }
+        let at = self
+            .timeline
+            .iter()
+            .rposition(|x| x.at <= e.at)
+            .map_or(0, |i| i + 1);
+        self.timeline.insert(at, e);
     }
 
     /// Takes in a new snapshot: diffs it against the last for the timeline and re-derives the rest.
     pub fn apply(&mut self, snap: Arc<Snapshot>) {
         for e in timeline::diff(self.snapshot.as_deref(), &snap) {
-            if self.timeline.len() == TIMELINE_CAP {
-                self.timeline.pop_front();
-            }
             // Sources report late (the activity log by minutes): an entry goes where its data
-            // time puts it, after the entries of the same time already there.
-            let at = self
-                .timeline
-                .iter()
-                .rposition(|x| x.at <= e.at)
-                .map_or(0, |i| i + 1);
-            self.timeline.insert(at, e);
+            // time puts it.
+            self.insert(e);
         }
         self.incident = Incident::observe(self.incident.take(), &snap);
         self.snapshot = Some(Arc::clone(&snap));

@@ -1,7 +1,8 @@
 //! [`AzureEffects`]: the effects against Azure (or the simulator) through the one client. The
 //! writes go through `crate::azure::writes` (`web`: swaps, restarts, settings, keys, zip deploy;
 //! `infra`: routes, messaging, storage, locks, alert rules, templates); the checks and forensic
-//! copies use the client's reads (`checks`).
+//! copies use the client's reads (`checks`); `observe` reads back whether an effect's change is in
+//! place (reconciliation after a crash).
 //!
 //! Owns turning an [`Effect`] into client calls and a secret-free [`StepReport`]. Values of
 //! settings and keys exist here only inside one read-modify-write, held in
@@ -10,6 +11,7 @@
 
 mod checks;
 mod infra;
+mod observe;
 mod web;
 
 use std::fmt;
@@ -20,7 +22,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::effect::Effect;
-use super::executor::{ActError, Effects, StepProgress, StepReport};
+use super::executor::{ActError, Effects, Observation, StepProgress, StepReport};
 use crate::azure::lro::{LroClock, LroOptions, LroProgress, TokioClock};
 use crate::azure::reads::ResourceGroupRef;
 use crate::azure::{AzureClient, QueueAuth};
@@ -168,6 +170,10 @@ impl Effects for AzureEffects {
             }
             other => self.infra(other, progress).await,
         }
+    }
+
+    async fn observe(&self, effect: &Effect) -> Observation {
+        self.observe_effect(effect).await
     }
 }
 

@@ -15,12 +15,12 @@ use crate::model::Health;
 type Values = BTreeMap<String, Redacted<String>>;
 
 /// A key name as the snapshot spells it, parsed into what the write calls need.
-enum KeyName<'a> {
+pub(super) enum KeyName<'a> {
     Host(HostKeyType, &'a str),
     Function(&'a str, &'a str),
 }
 
-fn parse_key(name: &str) -> Option<KeyName<'_>> {
+pub(super) fn parse_key(name: &str) -> Option<KeyName<'_>> {
     match name.split('/').collect::<Vec<_>>().as_slice() {
         ["master"] | ["host", "_master"] => Some(KeyName::Host(HostKeyType::MasterKey, "_master")),
         ["host", k] => Some(KeyName::Host(HostKeyType::FunctionKeys, k)),
@@ -133,7 +133,11 @@ impl AzureEffects {
 
     /// The key names of an app when a copy names none: its host keys and the keys of the
     /// functions the estate lists for it.
-    async fn all_key_names(&self, from_site: &str, host: &web::HostKeyValues) -> Vec<String> {
+    pub(super) async fn all_key_names(
+        &self,
+        from_site: &str,
+        host: &web::HostKeyValues,
+    ) -> Vec<String> {
         let mut names: Vec<String> = host.master.iter().map(|_| "master".to_owned()).collect();
         names.extend(host.function_keys.keys().map(|k| format!("host/{k}")));
         names.extend(host.system_keys.keys().map(|k| format!("system/{k}")));

@@ -22,12 +22,13 @@ use crate::decide::{
     self, ActionRecord, DecideContext, IncidentFacts, NodeId, Override, OverrideTarget,
     ProposedAction,
 };
-use crate::journal::{Entry, Journal};
+use crate::journal::{Entry, Journal, Resumed};
 use crate::model::Snapshot;
 use crate::tui::ActionPort;
 use crate::tui::actions::{ActionEvent, ActionRequest};
 use crate::tui::derive::incident::Incident;
 
+pub(super) mod resume;
 mod view;
 
 use view::{forward, view};
@@ -47,6 +48,9 @@ pub struct Runtime {
     pub journal: Journal,
     /// The clock.
     pub now: Now,
+    /// The open incident this journal continues, restored from its records; `None` for a fresh
+    /// incident.
+    pub resume: Option<Resumed>,
 }
 
 /// A fresh incident folder under the state directory: `incidents/{estate-slug}-{yyyymmddThhmmssZ}`
@@ -90,6 +94,7 @@ pub fn spawn(rt: Runtime) -> (ActionPort, JoinHandle<()>) {
         plans: HashMap::new(),
         declared: false,
         last_decision: None,
+        hold: None,
     };
     let task = tokio::spawn(worker.run(req_rx));
     (
@@ -109,12 +114,19 @@ struct Worker {
     plans: HashMap<String, Plan>,
     /// Whether the incident's declaration is journaled.
     declared: bool,
-    /// The last decision journaled: its path and recommendation.
-    last_decision: Option<(Vec<NodeId>, Option<ProposedAction>)>,
+    /// The last decision journaled: its path (as journaled) and recommendation.
+    last_decision: Option<(Vec<String>, Option<ProposedAction>)>,
+    /// Why no plan is offered yet (a resumed incident's reconciliation not yet seen).
+    hold: Option<String>,
 }
 
 impl Worker {
     async fn run(mut self, mut requests: mpsc::UnboundedReceiver<ActionRequest>) {
+        // A resumed incident is restored and its unfinished intents reconciled before any
+        // request is taken (requests wait in the channel meanwhile).
+        if let Some(resumed) = self.rt.resume.take() {
+            self.resume(resumed).await;
+        }
         let mut snapshots_open = true;
         loop {
             tokio::select! {
@@ -166,12 +178,15 @@ impl Worker {
             && !self.cx.actions.is_empty()
             && d.answer(NodeId::Validated).answer == decide::Answer::Yes
         {
-            // Validated within the window: it stands, and the console hears so.
+            // Validated within the window: it stands (journaled, so a resume keeps it), and the
+            // console hears so.
             self.cx.validated_at = Some(now);
+            self.append(&Entry::Validated { at: now });
             self.send(ActionEvent::Context(Box::new(self.context())));
         }
         let rec = d.recommendation.as_ref().map(|r| r.action.clone());
-        let key = (d.path.clone(), rec.clone());
+        let path: Vec<String> = d.path.iter().map(|n| format!("{n:?}")).collect();
+        let key = (path.clone(), rec.clone());
         if self.last_decision.as_ref() == Some(&key) {
             return;
         }
@@ -190,7 +205,7 @@ impl Worker {
             })
             .collect();
         let entry = Entry::Decision {
-            path: d.path.iter().map(|n| format!("{n:?}")).collect(),
+            path,
             recommendation: rec,
             summary: d.summary.clone(),
             evidence,
@@ -218,6 +233,20 @@ impl Worker {
     }
 
     async fn handle(&mut self, req: ActionRequest) {
+        if let Some(why) = self.hold.clone() {
+            match req {
+                ActionRequest::Plan(_) => {
+                    return self.send(ActionEvent::NoPlan(format!("waiting: {why}")));
+                }
+                ActionRequest::Confirm { plan_id, .. } => {
+                    return self.send(ActionEvent::Refused {
+                        plan_id,
+                        reason: format!("waiting: {why}"),
+                    });
+                }
+                _ => {}
+            }
+        }
         match req {
             ActionRequest::Plan(action) => self.plan(action).await,
             ActionRequest::Confirm {
@@ -239,6 +268,7 @@ impl Worker {
                 }
             }
             ActionRequest::Close(text) => self.close(text),
+            ActionRequest::ReconciliationSeen => self.reconciliation_seen(),
         }
     }
 
@@ -247,7 +277,7 @@ impl Worker {
         let validated = self
             .last_decision
             .as_ref()
-            .is_some_and(|(path, _)| path.contains(&NodeId::Close));
+            .is_some_and(|(path, _)| path.iter().any(|n| n == "Close"));
         let entry = Entry::Closed { validated, text };
         if self.append(&entry) {
             let how = if validated {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::{action_words, hms, override_words};
 use crate::decide::Override;
-use crate::journal::entry::{ActionOutcome, Entry, Intent, Record, StepDone};
+use crate::journal::entry::{ActionOutcome, Entry, Intent, Reconciled, Record, StepDone};
 
 /// One action as journaled: its intent, the steps done and its outcome.
 pub(super) struct ActionRun<'a> {
@@ -14,6 +14,8 @@ pub(super) struct ActionRun<'a> {
     pub steps: Vec<(&'a Record, &'a StepDone)>,
     pub outcome: Option<&'a ActionOutcome>,
     pub outcome_at: Option<&'a Record>,
+    /// The reconciliation after a restart, when the run had no outcome.
+    pub reconciled: Option<(&'a Record, &'a Reconciled)>,
 }
 
 /// Every action in intent order, with the steps and outcome journaled for its plan after its
@@ -29,6 +31,7 @@ pub(super) fn runs(records: &[Record]) -> Vec<ActionRun<'_>> {
             steps: Vec::new(),
             outcome: None,
             outcome_at: None,
+            reconciled: None,
         };
         for later in &records[i + 1..] {
             match &later.entry {
@@ -37,6 +40,10 @@ pub(super) fn runs(records: &[Record]) -> Vec<ActionRun<'_>> {
                 Entry::Outcome(o) if o.plan_id == intent.plan_id => {
                     run.outcome = Some(o);
                     run.outcome_at = Some(later);
+                    break;
+                }
+                Entry::Reconciled(c) if c.plan_id == intent.plan_id => {
+                    run.reconciled = Some((later, c));
                     break;
                 }
                 _ => {}
@@ -187,10 +194,24 @@ fn action(out: &mut String, run: &ActionRun<'_>) {
                 failure_words(o)
             );
         }
-        _ => out.push_str(
-            "- Outcome: NOT journaled (the run was interrupted, or is still in progress): \
-             check the estate before acting again\n",
-        ),
+        _ => match run.reconciled {
+            Some((r, c)) => {
+                let _ = writeln!(
+                    out,
+                    "- Outcome: NOT journaled (the run was interrupted); reconciled against \
+                     Azure at {} after a restart: {}",
+                    hms(r.at),
+                    c.found.words()
+                );
+                for line in &c.checks {
+                    let _ = writeln!(out, "  - {line}");
+                }
+            }
+            None => out.push_str(
+                "- Outcome: NOT journaled (the run was interrupted, or is still in progress): \
+                 check the estate before acting again\n",
+            ),
+        },
     }
     out.push('\n');
 }

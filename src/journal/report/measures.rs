@@ -248,7 +248,10 @@ pub(super) fn follow_ups(
             &format!("Investigate the {failed} failed action(s) listed under Actions"),
         );
     }
-    for run in runs.iter().filter(|r| r.outcome.is_none()) {
+    for run in runs
+        .iter()
+        .filter(|r| r.outcome.is_none() && r.reconciled.is_none())
+    {
         item(
             out,
             false,

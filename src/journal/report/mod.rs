@@ -250,6 +250,13 @@ fn timeline_line(e: &Entry) -> String {
                 "not validated by the engine"
             }
         ),
+        Entry::Reconciled(c) => format!(
+            "**reconciled** `{}` after a restart: {} ({})",
+            c.plan_id,
+            c.found.words(),
+            c.checks.join("; ")
+        ),
+        Entry::Validated { at } => format!("**validated**: recovery validated at {}", hms(*at)),
         Entry::Unknown => "an entry of a kind this build does not know".to_owned(),
     }
 }

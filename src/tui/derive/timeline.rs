@@ -33,6 +33,8 @@ pub enum EntryKind {
     SourceFailing,
     /// A failing source answered again.
     SourceRecovered,
+    /// A line of the incident's journal, restored when the incident was resumed.
+    Journal,
 }
 
 impl EntryKind {
@@ -47,6 +49,7 @@ impl EntryKind {
             Self::QueueBack => "▼",
             Self::SourceFailing => "⚠",
             Self::SourceRecovered => "↺",
+            Self::Journal => "✎",
         }
     }
 }

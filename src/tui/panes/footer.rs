@@ -17,6 +17,7 @@ pub fn hints(app: &AppState) -> Vec<(&'static str, &'static str)> {
             vec![("Tab", "complete"), ("Enter", "run"), ("Esc", "cancel")]
         }
         (Some(Modal::Plan(_)), _) => vec![("↑↓", "scroll the plan"), ("Esc", "cancel or close")],
+        (Some(Modal::Reconciled(_)), _) => vec![("Enter", "acknowledge the reconciliation")],
         (Some(_), _) => vec![("Esc", "close")],
         (None, View::Detail(_)) => vec![
             ("Esc", "back"),

@@ -51,6 +51,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
         left.push(Span::raw(" "));
         left.push(Span::styled(" READ-ONLY ", theme.style(Role::ReadOnly)));
     }
+    if app.data.resumed.is_some() {
+        left.push(Span::raw(" "));
+        left.push(Span::styled("↻ RESUMED", theme.style(Role::Warn)));
+    }
     let age = now - snap.taken_at;
     let age_role = if age > SNAPSHOT_STALE_AFTER {
         Role::Stale
@@ -129,6 +133,9 @@ fn incident_spans(app: &AppState, theme: &Theme, narrow: bool) -> Vec<Span<'stat
             format!(" ✗ INCIDENT {}", span(elapsed)),
             theme.style(Role::Crit),
         ));
+        if app.data.resumed.is_some() && !narrow {
+            out.push(Span::styled(" declared", theme.style(Role::Muted)));
+        }
         out.push(Span::styled(since, theme.style(Role::Muted)));
         out.push(Span::styled("  │  ", theme.style(Role::Border)));
         let left = target - elapsed;

@@ -18,7 +18,17 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
         None => {}
         Some(Modal::Help) => help(f, area, app),
         Some(Modal::Command(line)) => command_line(f, area, app, line),
-        Some(Modal::Notice { title, body }) => notice(f, area, app, title, body),
+        Some(Modal::Notice { title, body }) => {
+            notice(f, area, app, title, body, "Press Esc or Enter to continue.");
+        }
+        Some(Modal::Reconciled(views)) => notice(
+            f,
+            area,
+            app,
+            "Resumed · unfinished actions reconciled against Azure",
+            &reconciled_body(views),
+            "Press Enter to acknowledge; new actions are offered after that.",
+        ),
         Some(Modal::Plan(d)) => super::plan::render(f, area, app, d),
     }
 }
@@ -93,15 +103,33 @@ fn command_line(f: &mut Frame, area: Rect, app: &AppState, line: &CommandLine) {
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
 
-fn notice(f: &mut Frame, area: Rect, app: &AppState, title: &str, body: &str) {
+/// The reconciliation dialog's text: each intent's headline and its checks.
+fn reconciled_body(views: &[crate::tui::actions::ReconcileView]) -> String {
+    let mut out = String::from(
+        "warroom restarted on an open incident. Actions confirmed before the restart had no \
+         journaled outcome; each was checked against Azure (no outcome is invented):\n",
+    );
+    for v in views {
+        out.push('\n');
+        out.push_str(&v.headline);
+        for c in &v.checks {
+            out.push_str("\n  ");
+            out.push_str(c);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn notice(f: &mut Frame, area: Rect, app: &AppState, title: &str, body: &str, hint: &str) {
     let theme = app.theme();
-    let w = area.width.min(76);
+    let w = area.width.min(96);
     let lines: Vec<Line> = body
         .lines()
         .map(|l| Line::styled(l.to_owned(), theme.style(Role::Text)))
         .chain([
             Line::raw(""),
-            Line::styled("Press Esc or Enter to continue.", theme.style(Role::Muted)),
+            Line::styled(hint.to_owned(), theme.style(Role::Muted)),
         ])
         .collect();
     let text_rows: u16 = lines

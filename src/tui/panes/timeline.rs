@@ -21,7 +21,7 @@ const NARROW: u16 = 60;
 fn role(kind: EntryKind, theme: &Theme) -> ratatui::style::Style {
     match kind {
         EntryKind::Health(h) => theme.health(h),
-        EntryKind::Started => theme.style(Role::Muted),
+        EntryKind::Started | EntryKind::Journal => theme.style(Role::Muted),
         EntryKind::Deployment | EntryKind::Activity => theme.style(Role::Info),
         EntryKind::QueueOver => theme.style(Role::Warn),
         EntryKind::QueueBack | EntryKind::SourceRecovered => theme.style(Role::Ok),

@@ -122,6 +122,35 @@ fn an_action_without_an_outcome_is_flagged_for_reconciliation() {
 }
 
 #[test]
+fn a_reconciled_action_shows_what_was_found_with_it() {
+    let mut rs = failed_and_open();
+    rs.truncate(rs.len() - 1);
+    let plan = "redeploy:func-orders-prod-krc@20260404T091200Z";
+    let last = rs.last().map_or(0, |r| r.seq);
+    rs.push(Record {
+        v: FORMAT_VERSION,
+        seq: last + 1,
+        at: t(9, 20, 0),
+        entry: Entry::Reconciled(crate::journal::Reconciled {
+            plan_id: plan.into(),
+            found: crate::journal::Found::NotInPlace,
+            checks: vec!["✗ func-orders-prod-krc reports 2026.04.04, not 2026.03.28".into()],
+        }),
+    });
+    let md = render(&rs, &[], &demo_targets());
+    assert!(
+        md.contains("reconciled against Azure at 09:20:00 after a restart: not in place"),
+        "{md}"
+    );
+    assert!(
+        md.contains("  - ✗ func-orders-prod-krc reports 2026.04.04"),
+        "{md}"
+    );
+    assert!(md.contains("**reconciled**"), "{md}");
+    assert!(!md.contains(&format!("Reconcile `{plan}`")), "{md}");
+}
+
+#[test]
 fn an_empty_journal_says_so() {
     let md = render(&[], &[], &Targets::default());
     assert!(md.contains("The journal holds no entry."), "{md}");
