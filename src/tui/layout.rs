@@ -28,6 +28,7 @@ use super::app::{AppState, View};
 use super::msg::PaneId;
 use super::panes::{
     deployments, detail, flowchart, footer, header, overlay, presenter, queues, regions, timeline,
+    walkthrough,
 };
 use super::theme::Role;
 
@@ -103,6 +104,17 @@ fn compact(f: &mut Frame, body: Rect, app: &AppState) {
     regions::render(f, top, app);
     let [left, right] = bottom.layout(&Layout::horizontal([Constraint::Fill(1); 2]));
     flowchart::render(f, left, app);
+    // In a drill the walkthrough takes the right column until queues, deployments or the
+    // timeline is focused.
+    if app.walk.is_some()
+        && !matches!(
+            app.ui.focus,
+            PaneId::Queues | PaneId::Deployments | PaneId::Timeline
+        )
+    {
+        walkthrough::render(f, right, app);
+        return;
+    }
     let q_h = queues::height(app).min(right.height.saturating_sub(5));
     let [q, lower] = right.layout(&Layout::vertical([
         Constraint::Length(q_h),
@@ -150,7 +162,8 @@ fn wide(f: &mut Frame, body: Rect, app: &AppState) {
     ]));
     flowchart::render(f, run, app);
     deployments::render(f, deps, app);
-    let reg_h = regions::height(app, right.width, right.height.saturating_sub(12));
+    let walk_h = walkthrough::height(app, right.width).min(right.height / 3);
+    let reg_h = regions::height(app, right.width, right.height.saturating_sub(12 + walk_h));
     let [reg, rest] = right.layout(&Layout::vertical([
         Constraint::Length(reg_h),
         Constraint::Fill(1),
@@ -171,13 +184,21 @@ fn side_column(f: &mut Frame, area: Rect, app: &AppState, with_deployments: bool
         ]));
         queues::render(f, q, app);
         deployments::render(f, d, app);
-        timeline::render(f, t, app);
+        // In a drill the walkthrough takes the timeline's place until the timeline is focused.
+        if app.walk.is_some() && app.ui.focus != PaneId::Timeline {
+            walkthrough::render(f, t, app);
+        } else {
+            timeline::render(f, t, app);
+        }
     } else {
-        let [q, t] = area.layout(&Layout::vertical([
+        let walk_h = walkthrough::height(app, area.width).min(area.height.saturating_sub(q_h + 5));
+        let [q, t, w] = area.layout(&Layout::vertical([
             Constraint::Length(q_h),
             Constraint::Fill(1),
+            Constraint::Length(walk_h),
         ]));
         queues::render(f, q, app);
         timeline::render(f, t, app);
+        walkthrough::render(f, w, app);
     }
 }

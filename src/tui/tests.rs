@@ -4,3 +4,4 @@
 
 mod screens;
 mod update;
+mod walkthrough;
