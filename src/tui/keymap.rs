@@ -207,6 +207,25 @@ mod tests {
     }
 
     #[test]
+    fn n_writes_a_note_and_h_reveals_a_hint_and_help_and_readme_say_so() {
+        let km = Keymap::default();
+        let none = KeyModifiers::NONE;
+        assert_eq!(
+            km.command(key(KeyCode::Char('n'), none)),
+            Some(Command::NoteLine)
+        );
+        assert_eq!(
+            km.command(key(KeyCode::Char('h'), none)),
+            Some(Command::Hint)
+        );
+        let readme = include_str!("../../README.md");
+        for k in ["n", "h"] {
+            assert!(HELP.iter().any(|b| b.keys == k), "help lists `{k}`");
+            assert!(readme.contains(&format!("| `{k}` |")), "README lists `{k}`");
+        }
+    }
+
+    #[test]
     fn releases_do_nothing() {
         let km = Keymap::default();
         let mut ev = key(KeyCode::Char('q'), KeyModifiers::NONE);

@@ -16,6 +16,10 @@
 //! └────────────────────────────────┘  └───────────────────────────┘  └─────────────┴──────────────┘
 //! ```
 //!
+//! In a drill the walkthrough pane joins them: under the timeline when wide; in the timeline's
+//! place when medium and in the place of queues and timeline when compact, until one of those
+//! panes is focused.
+//!
 //! Below 80×24 the screen says so instead. Presenter mode and the app detail take the body;
 //! overlays (help, command line, notices) draw last, over everything.
 
@@ -176,7 +180,21 @@ fn wide(f: &mut Frame, body: Rect, app: &AppState) {
 fn side_column(f: &mut Frame, area: Rect, app: &AppState, with_deployments: bool) {
     let rest = if with_deployments { 10 } else { 5 };
     let q_h = queues::height(app).min(area.height.saturating_sub(rest));
-    if with_deployments {
+    // In a drill the walkthrough takes the timeline's place until the timeline is focused, with
+    // the rows it needs, up to half of what the queues leave.
+    let walk_instead = with_deployments && app.walk.is_some() && app.ui.focus != PaneId::Timeline;
+    if walk_instead {
+        let left = area.height.saturating_sub(q_h);
+        let walk_h = walkthrough::height(app, area.width).min(left.div_ceil(2) + 1);
+        let [q, d, w] = area.layout(&Layout::vertical([
+            Constraint::Length(q_h),
+            Constraint::Fill(1),
+            Constraint::Length(walk_h),
+        ]));
+        queues::render(f, q, app);
+        deployments::render(f, d, app);
+        walkthrough::render(f, w, app);
+    } else if with_deployments {
         let [q, d, t] = area.layout(&Layout::vertical([
             Constraint::Length(q_h),
             Constraint::Fill(1),
@@ -184,12 +202,7 @@ fn side_column(f: &mut Frame, area: Rect, app: &AppState, with_deployments: bool
         ]));
         queues::render(f, q, app);
         deployments::render(f, d, app);
-        // In a drill the walkthrough takes the timeline's place until the timeline is focused.
-        if app.walk.is_some() && app.ui.focus != PaneId::Timeline {
-            walkthrough::render(f, t, app);
-        } else {
-            timeline::render(f, t, app);
-        }
+        timeline::render(f, t, app);
     } else {
         let walk_h = walkthrough::height(app, area.width).min(area.height.saturating_sub(q_h + 5));
         let [q, t, w] = area.layout(&Layout::vertical([

@@ -131,6 +131,28 @@ fn at_80x24_the_walkthrough_stays_readable() {
 }
 
 #[test]
+fn at_120x32_the_walkthrough_takes_the_timelines_place_until_it_is_focused() {
+    let mut app = drill_at(THIRD_LINE, (120, 32));
+    app.update(key('h'));
+    let s = screen(&app);
+    insta::assert_snapshot!("walkthrough_hint_1_120x32", s);
+    assert!(
+        s.contains("03:05:00 head of engineering: What is the ETA?"),
+        "{s}"
+    );
+    assert!(
+        s.contains("hint 1 of 3 · look at deployments (key 4) · h next"),
+        "{s}"
+    );
+    assert!(s.contains(&format!("Deployments ─ {LOOK_HERE}")), "{s}");
+    assert!(!s.contains("Timeline"), "{s}");
+    app.update(key('5'));
+    let s = screen(&app);
+    assert!(s.contains("Timeline"), "{s}");
+    assert!(!s.contains("Drill:"), "{s}");
+}
+
+#[test]
 fn the_hint_key_journals_each_hint_as_a_note_then_stops() {
     let mut app = drill_at(BAD, (160, 48));
     let hints = fixtures::walkthrough().hints;
