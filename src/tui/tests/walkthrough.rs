@@ -153,6 +153,36 @@ fn at_120x32_the_walkthrough_takes_the_timelines_place_until_it_is_focused() {
 }
 
 #[test]
+fn a_hint_about_gates_marks_the_plan_dialog() {
+    use crate::tui::actions::{ActionEvent, ConfirmNeed, PlanView};
+    let mut app = drill_at(BAD, (160, 48));
+    for _ in 0..3 {
+        app.update(key('h'));
+    }
+    assert_eq!(
+        app.walk
+            .as_ref()
+            .and_then(crate::tui::walkthrough::Walkthrough::look),
+        Some(Look::Gates)
+    );
+    assert!(
+        !screen(&app).contains(LOOK_HERE),
+        "no pane of the main view is named"
+    );
+    app.update(Msg::Action(ActionEvent::Plan(PlanView {
+        id: "p1".into(),
+        title: "swap-back func-orders-prod-krc".into(),
+        risk: "MEDIUM".into(),
+        lines: vec!["gate: staging healthy ✓".into()],
+        confirm: ConfirmNeed::Y,
+        overrides: Vec::new(),
+        undo: None,
+    })));
+    let s = screen(&app);
+    assert!(s.contains(&format!("Esc cancels ━ {LOOK_HERE}")), "{s}");
+}
+
+#[test]
 fn the_hint_key_journals_each_hint_as_a_note_then_stops() {
     let mut app = drill_at(BAD, (160, 48));
     let hints = fixtures::walkthrough().hints;
