@@ -20,6 +20,7 @@ use crate::tui::{ActionPort, ConsoleOptions, run as run_console};
 use super::ConsoleArgs;
 use super::actions::resume::open_incident;
 use super::run::{finish, runtime};
+use super::walkthrough;
 use super::wiring::{DemoClock, real_with_auth as real_observer, start_demo};
 
 fn options(args: &ConsoleArgs, read_only: bool, estate: Arc<Estate>) -> ConsoleOptions {
@@ -29,6 +30,7 @@ fn options(args: &ConsoleArgs, read_only: bool, estate: Arc<Estate>) -> ConsoleO
         no_color: args.no_color,
         read_only,
         estate,
+        walkthrough: None,
     }
 }
 
@@ -95,7 +97,8 @@ pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
                     None,
                 )?)
             };
-            let opts = options(args, port.is_none(), demo.estate.clone());
+            let mut opts = options(args, port.is_none(), demo.estate.clone());
+            opts.walkthrough = walkthrough::of(&demo.scenario);
             let result = run_console(snapshots, move || now(), opts, port).await;
             let _ = stop_tx.send(true);
             demo.sim

@@ -14,6 +14,7 @@ mod plan;
 mod report;
 mod run;
 pub mod status_table;
+mod walkthrough;
 mod wiring;
 
 use std::path::PathBuf;

@@ -25,6 +25,8 @@ pub struct Demo {
     pub estate: Arc<Estate>,
     /// The client the observer reads with; actions write with it too.
     pub client: AzureClient,
+    /// The scenario the simulator runs (its start time, and its `[drill]` table if it is a drill).
+    pub scenario: Scenario,
 }
 
 /// How the demo's virtual clock runs.
@@ -36,7 +38,7 @@ pub enum DemoClock {
     Running(f64),
 }
 
-/// Starts the simulated demo estate and an observer pointed at it.
+/// Starts the simulated demo estate on a built-in scenario and an observer pointed at it.
 pub async fn start_demo(estate: Estate, scenario: &str, clock: DemoClock) -> Result<Demo> {
     let scenario = Scenario::builtin(scenario).wrap_err_with(|| {
         format!(
@@ -44,6 +46,11 @@ pub async fn start_demo(estate: Estate, scenario: &str, clock: DemoClock) -> Res
             Scenario::list().join(", ")
         )
     })?;
+    start_demo_with(estate, scenario, clock).await
+}
+
+/// Starts the simulated demo estate on a parsed scenario and an observer pointed at it.
+pub async fn start_demo_with(estate: Estate, scenario: Scenario, clock: DemoClock) -> Result<Demo> {
     let (sim_clock, speed) = match clock {
         DemoClock::FrozenAt(minutes) => {
             let c = SimClock::manual(scenario.start);
@@ -56,7 +63,7 @@ pub async fn start_demo(estate: Estate, scenario: &str, clock: DemoClock) -> Res
     };
     let sim = SimServer::start(
         estate.clone(),
-        scenario,
+        scenario.clone(),
         sim_clock.clone(),
         SimOptions::default(),
     )
@@ -82,6 +89,7 @@ pub async fn start_demo(estate: Estate, scenario: &str, clock: DemoClock) -> Res
         observer,
         estate,
         client,
+        scenario,
     })
 }
 

@@ -14,6 +14,7 @@ use super::data::DataView;
 use super::keymap::Keymap;
 use super::msg::{Command, Intent, Msg, PaneId};
 use super::theme::{Theme, ThemeSet};
+use super::walkthrough::Walkthrough;
 use crate::model::Snapshot;
 
 /// Which full-screen view is up.
@@ -95,6 +96,8 @@ pub struct AppState {
     pub ui: UiState,
     /// The overlay, if one is open.
     pub modal: Option<Modal>,
+    /// The drill under way, if the scenario is one: its narrative and the hints revealed.
+    pub walk: Option<Walkthrough>,
 }
 
 const DETAIL_SCROLL: usize = 5;
@@ -138,6 +141,7 @@ impl AppState {
                 size: (0, 0),
             },
             modal,
+            walk: opts.walkthrough.clone().map(Walkthrough::new),
         }
     }
 
@@ -277,6 +281,8 @@ impl AppState {
                 self.modal = Some(Modal::Help);
             }
             Command::CommandLine => self.modal = Some(Modal::Command(CommandLine::default())),
+            Command::NoteLine => self.note_line(),
+            Command::Hint => return self.reveal_hint(),
             Command::Presenter => {
                 self.ui.view = if self.ui.view == View::Presenter {
                     View::Main

@@ -20,7 +20,14 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "override",
         "override NODE yes|no REASON: deploy-related, slots-healthy, regional, validated",
     ),
-    ("note", "note TEXT: write a note into the incident journal"),
+    (
+        "note",
+        "note TEXT: write a note into the incident journal (also `n`)",
+    ),
+    (
+        "hint",
+        "in a drill: reveal the next hint (also the `h` key)",
+    ),
     ("close", "close [TEXT]: close the incident (journaled)"),
     (
         "ACTION TARGET",
@@ -62,6 +69,7 @@ pub fn parse(input: &str) -> Result<Command, String> {
         "quit" | "q" => Ok(Command::Quit),
         "act" | "a" => Ok(Command::Act),
         "note" | "n" => need("the note's words").map(Command::Note),
+        "hint" => Ok(Command::Hint),
         "close" => Ok(Command::Close(arg.clone())),
         "override" => override_node(&arg),
         "plan" => {

@@ -86,6 +86,14 @@ pub const HELP: &[Binding] = &[
         what: "back to the main view, close an overlay",
     },
     Binding {
+        keys: "n",
+        what: "write a note into the incident journal (opens :note)",
+    },
+    Binding {
+        keys: "h",
+        what: "in a drill: reveal the next hint (journaled)",
+    },
+    Binding {
         keys: "p",
         what: "presenter mode: large clock, step and health",
     },
@@ -117,7 +125,7 @@ impl Default for Keymap {
     fn default() -> Self {
         use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
         let mut b = HashMap::new();
-        let plain: [(KeyCode, Command); 25] = [
+        let plain: [(KeyCode, Command); 27] = [
             (Char('q'), Command::Quit),
             (Char('?'), Command::Help),
             (Char(':'), Command::CommandLine),
@@ -143,6 +151,8 @@ impl Default for Keymap {
             (Char('4'), Command::Focus(PaneId::Deployments)),
             (Char('5'), Command::Focus(PaneId::Timeline)),
             (Char('a'), Command::Act),
+            (Char('n'), Command::NoteLine),
+            (Char('h'), Command::Hint),
         ];
         for (code, cmd) in plain {
             b.insert(Key::plain(code), cmd);
@@ -194,6 +204,25 @@ mod tests {
             km.command(key(KeyCode::BackTab, KeyModifiers::SHIFT)),
             Some(Command::FocusPrev)
         );
+    }
+
+    #[test]
+    fn n_writes_a_note_and_h_reveals_a_hint_and_help_and_readme_say_so() {
+        let km = Keymap::default();
+        let none = KeyModifiers::NONE;
+        assert_eq!(
+            km.command(key(KeyCode::Char('n'), none)),
+            Some(Command::NoteLine)
+        );
+        assert_eq!(
+            km.command(key(KeyCode::Char('h'), none)),
+            Some(Command::Hint)
+        );
+        let readme = include_str!("../../README.md");
+        for k in ["n", "h"] {
+            assert!(HELP.iter().any(|b| b.keys == k), "help lists `{k}`");
+            assert!(readme.contains(&format!("| `{k}` |")), "README lists `{k}`");
+        }
     }
 
     #[test]

@@ -16,6 +16,10 @@
 //! └────────────────────────────────┘  └───────────────────────────┘  └─────────────┴──────────────┘
 //! ```
 //!
+//! In a drill the walkthrough pane joins them: under the timeline when wide; in the timeline's
+//! place when medium and in the place of queues and timeline when compact, until one of those
+//! panes is focused.
+//!
 //! Below 80×24 the screen says so instead. Presenter mode and the app detail take the body;
 //! overlays (help, command line, notices) draw last, over everything.
 
@@ -28,6 +32,7 @@ use super::app::{AppState, View};
 use super::msg::PaneId;
 use super::panes::{
     deployments, detail, flowchart, footer, header, overlay, presenter, queues, regions, timeline,
+    walkthrough,
 };
 use super::theme::Role;
 
@@ -103,6 +108,17 @@ fn compact(f: &mut Frame, body: Rect, app: &AppState) {
     regions::render(f, top, app);
     let [left, right] = bottom.layout(&Layout::horizontal([Constraint::Fill(1); 2]));
     flowchart::render(f, left, app);
+    // In a drill the walkthrough takes the right column until queues, deployments or the
+    // timeline is focused.
+    if app.walk.is_some()
+        && !matches!(
+            app.ui.focus,
+            PaneId::Queues | PaneId::Deployments | PaneId::Timeline
+        )
+    {
+        walkthrough::render(f, right, app);
+        return;
+    }
     let q_h = queues::height(app).min(right.height.saturating_sub(5));
     let [q, lower] = right.layout(&Layout::vertical([
         Constraint::Length(q_h),
@@ -150,7 +166,8 @@ fn wide(f: &mut Frame, body: Rect, app: &AppState) {
     ]));
     flowchart::render(f, run, app);
     deployments::render(f, deps, app);
-    let reg_h = regions::height(app, right.width, right.height.saturating_sub(12));
+    let walk_h = walkthrough::height(app, right.width).min(right.height / 3);
+    let reg_h = regions::height(app, right.width, right.height.saturating_sub(12 + walk_h));
     let [reg, rest] = right.layout(&Layout::vertical([
         Constraint::Length(reg_h),
         Constraint::Fill(1),
@@ -163,7 +180,21 @@ fn wide(f: &mut Frame, body: Rect, app: &AppState) {
 fn side_column(f: &mut Frame, area: Rect, app: &AppState, with_deployments: bool) {
     let rest = if with_deployments { 10 } else { 5 };
     let q_h = queues::height(app).min(area.height.saturating_sub(rest));
-    if with_deployments {
+    // In a drill the walkthrough takes the timeline's place until the timeline is focused, with
+    // the rows it needs, up to half of what the queues leave.
+    let walk_instead = with_deployments && app.walk.is_some() && app.ui.focus != PaneId::Timeline;
+    if walk_instead {
+        let left = area.height.saturating_sub(q_h);
+        let walk_h = walkthrough::height(app, area.width).min(left.div_ceil(2) + 1);
+        let [q, d, w] = area.layout(&Layout::vertical([
+            Constraint::Length(q_h),
+            Constraint::Fill(1),
+            Constraint::Length(walk_h),
+        ]));
+        queues::render(f, q, app);
+        deployments::render(f, d, app);
+        walkthrough::render(f, w, app);
+    } else if with_deployments {
         let [q, d, t] = area.layout(&Layout::vertical([
             Constraint::Length(q_h),
             Constraint::Fill(1),
@@ -173,11 +204,14 @@ fn side_column(f: &mut Frame, area: Rect, app: &AppState, with_deployments: bool
         deployments::render(f, d, app);
         timeline::render(f, t, app);
     } else {
-        let [q, t] = area.layout(&Layout::vertical([
+        let walk_h = walkthrough::height(app, area.width).min(area.height.saturating_sub(q_h + 5));
+        let [q, t, w] = area.layout(&Layout::vertical([
             Constraint::Length(q_h),
             Constraint::Fill(1),
+            Constraint::Length(walk_h),
         ]));
         queues::render(f, q, app);
         timeline::render(f, t, app);
+        walkthrough::render(f, w, app);
     }
 }

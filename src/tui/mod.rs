@@ -22,6 +22,8 @@ pub mod layout;
 pub mod msg;
 pub mod panes;
 pub mod theme;
+pub mod walk_flow;
+pub mod walkthrough;
 pub mod widgets;
 
 use std::path::PathBuf;
@@ -70,6 +72,8 @@ pub struct ConsoleOptions {
     pub read_only: bool,
     /// The estate the console watches (the decision engine reads its shape).
     pub estate: Arc<Estate>,
+    /// A drill's walkthrough (narrative and hints), when the scenario is a drill.
+    pub walkthrough: Option<walkthrough::WalkthroughView>,
 }
 
 impl Default for ConsoleOptions {
@@ -80,6 +84,7 @@ impl Default for ConsoleOptions {
             no_color: false,
             read_only: true,
             estate: Arc::new(Estate::demo()),
+            walkthrough: None,
         }
     }
 }

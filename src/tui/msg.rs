@@ -95,6 +95,10 @@ pub enum Command {
     Help,
     /// Open the command line.
     CommandLine,
+    /// Open the command line with `note ` typed, for a journal note (`n`).
+    NoteLine,
+    /// Reveal the drill's next hint (`h`, `:hint`); journaled as a note.
+    Hint,
     /// Toggle presenter mode.
     Presenter,
     /// Back to the main view (from detail or presenter; closes overlays).

@@ -5,3 +5,4 @@
 mod resume;
 mod screens;
 mod update;
+mod walkthrough;

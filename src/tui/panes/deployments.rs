@@ -16,6 +16,7 @@ use crate::tui::derive::age::AgeSummary;
 use crate::tui::derive::{Change, ChangeKind, change_before_index, hhmm};
 use crate::tui::msg::PaneId;
 use crate::tui::theme::{Role, Theme};
+use crate::tui::walkthrough::Look;
 use crate::tui::widgets::{col, error_lines, pane_block};
 
 /// Age and failing sources of deployments and the activity log.
@@ -129,6 +130,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
     let now = app.data.now;
     let summary = age(snap, now);
     let block = pane_block("Deployments", Some(&summary), focused, theme);
+    let block = super::walkthrough::mark(block, app, Look::Pane(PaneId::Deployments));
     let inner = block.inner(area);
     f.render_widget(block, area);
 

@@ -16,6 +16,7 @@ use crate::tui::flowchart::route::route_edges;
 use crate::tui::flowchart::{Flowchart, NodeKind, NodeState, NodeStates};
 use crate::tui::msg::PaneId;
 use crate::tui::theme::{Role, Theme};
+use crate::tui::walkthrough::Look;
 use crate::tui::widgets::{fit, pane_block};
 
 /// The style of a node state.
@@ -60,6 +61,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
         summary.oldest = Some(app.data.now - s.taken_at);
     }
     let block = pane_block("Runbook", Some(&summary), focused, theme);
+    let block = super::walkthrough::mark(block, app, Look::Pane(PaneId::Flowchart));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let chart = &app.data.flowchart;

@@ -41,12 +41,18 @@ pub fn hints(app: &AppState) -> Vec<(&'static str, &'static str)> {
             } else if !app.ui.read_only && closing {
                 v.push(("a", "close the incident"));
             }
+            if app.walk.is_some() {
+                v.push(("h", "hint"));
+            }
             v.push(("Tab", "pane"));
             if app.ui.focus == PaneId::Regions {
                 v.push(("↑↓", "select"));
                 v.push(("Enter", "detail"));
             } else {
                 v.push(("↑↓", "scroll"));
+            }
+            if !app.ui.read_only {
+                v.push(("n", "note"));
             }
             v.extend([
                 ("p", "presenter"),

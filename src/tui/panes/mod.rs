@@ -13,3 +13,4 @@ pub mod queues;
 pub mod region_rows;
 pub mod regions;
 pub mod timeline;
+pub mod walkthrough;

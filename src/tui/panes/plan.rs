@@ -10,6 +10,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use crate::tui::actions::{PlanDialog, Stage};
 use crate::tui::app::AppState;
 use crate::tui::theme::Role;
+use crate::tui::walkthrough::Look;
 use crate::tui::widgets::pane_block;
 
 /// Draws the dialog over `area`.
@@ -31,7 +32,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState, d: &PlanDialog) {
         }
     );
     let danger = d.plan.risk == "HIGH";
-    let mut block = pane_block(&title, None, true, theme);
+    let mut block =
+        super::walkthrough::mark(pane_block(&title, None, true, theme), app, Look::Gates);
     if danger {
         block = block.border_style(theme.style(Role::DangerPrompt));
     }

@@ -17,6 +17,7 @@ use crate::tui::derive::age::AgeSummary;
 use crate::tui::derive::span;
 use crate::tui::msg::PaneId;
 use crate::tui::theme::{Role, Theme};
+use crate::tui::walkthrough::Look;
 use crate::tui::widgets::{bar, cell, col, error_lines, fit, pane_block, rcell, spark};
 
 const MAX_ERRORS: usize = 2;
@@ -53,6 +54,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
     let now = app.data.now;
     let summary = age(snap, now);
     let block = pane_block("Queues", Some(&summary), focused, theme);
+    let block = super::walkthrough::mark(block, app, Look::Pane(PaneId::Queues));
     let inner = block.inner(area);
     f.render_widget(block, area);
 

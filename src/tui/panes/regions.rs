@@ -17,6 +17,7 @@ use crate::tui::app::AppState;
 use crate::tui::derive::age::AgeSummary;
 use crate::tui::msg::PaneId;
 use crate::tui::theme::{Role, Theme};
+use crate::tui::walkthrough::Look;
 use crate::tui::widgets::{col, error_lines, fit, pane_block, percent, spark};
 
 /// How much of each app a row shows, by the room there is.
@@ -109,6 +110,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
     let now = app.data.now;
     let summary = age(snap, now);
     let block = pane_block("Regions", Some(&summary), focused, theme);
+    let block = super::walkthrough::mark(block, app, Look::Pane(PaneId::Regions));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let errs = error_lines(&summary, theme, MAX_ERRORS);

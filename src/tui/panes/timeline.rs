@@ -14,6 +14,7 @@ use crate::tui::derive::timeline::{EntryKind, TimelineEntry};
 use crate::tui::derive::{clock, hhmm};
 use crate::tui::msg::PaneId;
 use crate::tui::theme::{Role, Theme};
+use crate::tui::walkthrough::Look;
 
 /// Below this inner width the time is `HH:MM`.
 const NARROW: u16 = 60;
@@ -93,6 +94,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &AppState) {
         summary.oldest = Some(app.data.now - s.taken_at);
     }
     let block = crate::tui::widgets::pane_block("Timeline", Some(&summary), focused, theme);
+    let block = super::walkthrough::mark(block, app, Look::Pane(PaneId::Timeline));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let rows = usize::from(inner.height);
