@@ -2,7 +2,7 @@
 //! `warroom --config FILE` (a real estate, wall-clock time). The observer's pollers feed the
 //! console through a `watch` channel; the console never waits on the network.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -38,20 +38,21 @@ fn log_to_file() {
 }
 
 /// The action runtime for a console: effects through `client`, a fresh incident journal, the
-/// given clock (virtual in the demo). Returns the console's port, or why actions are off.
+/// given clock (virtual in the demo). Returns the console's port and the incident folder, or why
+/// actions are off.
 fn action_runtime(
     estate: &Arc<Estate>,
     client: AzureClient,
     snapshots: &watch::Receiver<Arc<crate::model::Snapshot>>,
     now: Now,
     artifact_auth: Option<QueueAuth>,
-) -> Result<ActionPort> {
+) -> Result<(ActionPort, PathBuf)> {
     // Named by the wall clock: demo runs share a virtual start and must not share a journal.
     let dir = actions::incident_dir(estate, chrono::Utc::now());
     let journal = Journal::open_or_create(&dir)
         .wrap_err_with(|| format!("opening the incident journal in {}", dir.display()))?
         .with_clock(now.clone());
-    let mut effects = AzureEffects::new(client, (**estate).clone(), dir);
+    let mut effects = AzureEffects::new(client, (**estate).clone(), dir.clone());
     effects.now = now.clone();
     effects.artifact_auth = artifact_auth;
     let (port, _task) = actions::spawn(actions::Runtime {
@@ -60,30 +61,42 @@ fn action_runtime(
         effects: Arc::new(effects),
         journal,
         now,
+        taken_in: None,
     });
-    Ok(port)
+    Ok((port, dir))
 }
 
 /// `warroom demo`.
 pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
+    finish(demo_session(scenario, speed, args).map(|_| ()))
+}
+
+/// The console on the demo estate under `scenario` until it is quit; returns the incident
+/// folder (`None` when read-only). `warroom drill run NAME` scores it afterwards.
+pub(super) fn demo_session(
+    scenario: &str,
+    speed: f64,
+    args: &ConsoleArgs,
+) -> Result<Option<PathBuf>> {
     log_to_file();
-    let r = runtime().and_then(|rt| {
+    runtime().and_then(|rt| {
         rt.block_on(async {
             let demo = start_demo(Estate::demo(), scenario, DemoClock::Running(speed)).await?;
             let (stop_tx, stop_rx) = watch::channel(false);
             let snapshots = demo.observer.spawn(stop_rx);
             let clock = demo.sim.clock().clone();
             let now: Now = Arc::new(move || clock.now());
-            let port = if args.read_only {
-                None
+            let (port, dir) = if args.read_only {
+                (None, None)
             } else {
-                Some(action_runtime(
+                let (port, dir) = action_runtime(
                     &demo.estate,
                     demo.client.clone(),
                     &snapshots,
                     now.clone(),
                     Some(QueueAuth::None),
-                )?)
+                )?;
+                (Some(port), Some(dir))
             };
             let opts = options(args, port.is_none(), demo.estate.clone());
             let result = run_console(snapshots, move || now(), opts, port).await;
@@ -92,10 +105,9 @@ pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
                 .shutdown()
                 .await
                 .wrap_err("stopping the simulator")?;
-            result
+            result.map(|()| dir)
         })
-    });
-    finish(r)
+    })
 }
 
 /// `warroom --config FILE`.

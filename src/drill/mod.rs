@@ -6,6 +6,9 @@
 //! scenario's (`sim::scenario`). This module owns the drill's format; it never touches the
 //! terminal or the network.
 
+pub mod report;
+pub mod score;
 pub mod spec;
 
-pub use spec::{DrillSpec, Hint, NarrativeLine, Targets};
+pub use score::{Item, RpoEstimate, Score, score};
+pub use spec::{AllowedOverride, DrillSpec, Hint, NarrativeLine, Targets};
