@@ -33,8 +33,9 @@ pub struct Item {
 pub enum RpoEstimate {
     /// No action moved data or traffic to another region: nothing written is lost.
     NothingMoved,
-    /// Traffic moved while replication was this far behind, as journaled before the move.
-    Lag(Duration),
+    /// Traffic moved while storage replication was this far behind, with this many messaging
+    /// operations not yet replicated, as journaled before the move.
+    Lag(Duration, u64),
     /// Traffic moved and the journal records no replication figure.
     Unknown,
 }
@@ -204,8 +205,13 @@ pub fn score(records: &[Record], spec: &DrillSpec, start: DateTime<Utc>) -> Scor
                 "0s: nothing moved to another region, the data stayed where it was written"
                     .to_owned()
             }
-            RpoEstimate::Lag(d) => format!(
-                "up to {}: replication was that far behind when traffic moved",
+            RpoEstimate::Lag(d, 0) => format!(
+                "up to {}: storage replication was that far behind when traffic moved",
+                span(*d)
+            ),
+            RpoEstimate::Lag(d, n) => format!(
+                "up to {}: storage replication was that far behind when traffic moved, and {n} \
+                 messaging operation(s) were not yet replicated",
                 span(*d)
             ),
             RpoEstimate::Unknown => {
@@ -214,7 +220,7 @@ pub fn score(records: &[Record], spec: &DrillSpec, start: DateTime<Utc>) -> Scor
         },
         met: match &rpo {
             RpoEstimate::NothingMoved => true,
-            RpoEstimate::Lag(d) => *d <= t.rpo.delta(),
+            RpoEstimate::Lag(d, _) => *d <= t.rpo.delta(),
             RpoEstimate::Unknown => false,
         },
     });
@@ -351,23 +357,38 @@ fn recovery(records: &[Record], limit: DateTime<Utc>) -> Item {
     }
 }
 
-/// The RPO estimate: nothing lost when nothing moved region; else the largest replication lag
-/// the journal recorded (`… 1m05s behind`) before the first action that moved a region.
+/// The RPO estimate: nothing lost when nothing moved region; else the largest storage
+/// replication lag the journal's notes recorded (`… 1m05s behind`) before the first action that
+/// moved a region, with the messaging operations still pending then.
 fn rpo_estimate(records: &[Record]) -> RpoEstimate {
     let Some(moved) = records.iter().position(
         |r| matches!(&r.entry, Entry::Intent(i) if moves_region(i.action.kind)),
     ) else {
         return RpoEstimate::NothingMoved;
     };
-    let lag = records[..moved]
+    let notes: Vec<&str> = records[..moved]
         .iter()
         .filter_map(|r| match &r.entry {
             Entry::Note { text } => Some(text.as_str()),
             _ => None,
         })
+        .collect();
+    let pending = notes.iter().map(|n| pending(n)).max().unwrap_or(0);
+    notes
+        .into_iter()
         .flat_map(lags)
-        .max();
-    lag.map_or(RpoEstimate::Unknown, RpoEstimate::Lag)
+        .max()
+        .map_or(RpoEstimate::Unknown, |lag| RpoEstimate::Lag(lag, pending))
+}
+
+/// The `<n> pending replication operations` of a text, summed.
+fn pending(text: &str) -> u64 {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .windows(3)
+        .filter(|w| w[1] == "pending" && w[2].starts_with("replication"))
+        .filter_map(|w| w[0].parse::<u64>().ok())
+        .sum()
 }
 
 /// Every `<offset> behind` in a text (`stworkflowprod last sync 09:00:51, 1m09s behind`).

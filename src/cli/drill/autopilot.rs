@@ -137,11 +137,23 @@ pub async fn run(
     opts: &Options,
     on_line: &mut (dyn FnMut(&str) + Send),
 ) -> Result<AutopilotRun> {
+    run_with(name, opts, |_| {}, on_line).await
+}
+
+/// [`run`] with the drill changed by `edit` first (fewer allowed overrides, a shorter time limit):
+/// what-ifs for rehearsals and tests. The scenario's timeline is not changed.
+pub async fn run_with(
+    name: &str,
+    opts: &Options,
+    edit: impl FnOnce(&mut DrillSpec),
+    on_line: &mut (dyn FnMut(&str) + Send),
+) -> Result<AutopilotRun> {
     let scenario = Scenario::builtin(name).wrap_err_with(|| format!("no drill named `{name}`"))?;
-    let spec = scenario
+    let mut spec = scenario
         .drill
         .clone()
         .ok_or_else(|| eyre!("scenario `{name}` has no [drill] table: not a drill"))?;
+    edit(&mut spec);
     let demo = start_demo(Estate::demo(), name, DemoClock::FrozenAt(0.0)).await?;
     let clock = demo.sim.clock().clone();
     let now: Now = {
@@ -298,8 +310,13 @@ impl Pilot<'_> {
             secs % 60,
             now.format("%H:%M:%S")
         );
-        (self.on_line)(&line);
-        self.lines.push(line);
+        self.tell(&line);
+    }
+
+    /// Tells a line as it is.
+    fn tell(&mut self, line: &str) {
+        (self.on_line)(line);
+        self.lines.push(line.to_owned());
     }
 
     /// The context as the console would ask with it: the runtime's, with the incident seen.
@@ -326,7 +343,9 @@ impl Pilot<'_> {
         match ev {
             ActionEvent::Context(cx) => self.cx = *cx,
             ActionEvent::Notice(line) => self.say(&format!("runtime: {line}")),
-            ActionEvent::Progress { line, .. } => self.say(&format!("  {line}")),
+            // Progress comes through its own task, later than it happened: told without a time
+            // (the journal has each step's).
+            ActionEvent::Progress { line, .. } => self.tell(&format!("{:17}{line}", "")),
             ActionEvent::Plan(_)
             | ActionEvent::NoPlan(_)
             | ActionEvent::Refused { .. }

@@ -203,7 +203,8 @@ fn an_override_the_drill_does_not_allow_fails_and_an_allowed_one_counts() {
             .note(
                 170,
                 "RPO exposure: stworkflowprod last sync 09:01:00, 1m50s behind; \
-                 stfuncartifactsprod last sync 09:01:30, 1m20s behind",
+                 stfuncartifactsprod last sync 09:01:30, 1m20s behind; \
+                 sb-functions-prod: 3 pending replication operations",
             )
             .action(
                 180,
@@ -226,7 +227,7 @@ fn an_override_the_drill_does_not_allow_fails_and_an_allowed_one_counts() {
     let g = item(&s, "Gates");
     assert!(g.met, "{g:?}");
     assert!(g.achieved.contains("data consistency overridden (allowed"));
-    assert_eq!(s.rpo, RpoEstimate::Lag(Duration::seconds(110)));
+    assert_eq!(s.rpo, RpoEstimate::Lag(Duration::seconds(110), 3));
     assert!(s.passed(), "{:?}", s.reasons());
 
     sp.targets.rpo = Offset::seconds(60);
