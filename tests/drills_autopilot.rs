@@ -130,7 +130,8 @@ async fn every_builtin_drill_reaches_its_expected_outcome_on_autopilot() {
         let lines = r.lines.join("\n");
         assert!(r.warnings.is_empty(), "{name}: {:?}", r.warnings);
         assert!(r.recovered, "{name} did not recover:\n{lines}");
-        let (score, report) = score_and_report(&r.scenario, spec, &r.records, &r.warnings, "autopilot");
+        let (score, report) =
+            score_and_report(&r.scenario, spec, &r.records, &r.warnings, "autopilot");
         assert_eq!(
             score.branch,
             Some(spec.expected_strategy),
@@ -142,7 +143,13 @@ async fn every_builtin_drill_reaches_its_expected_outcome_on_autopilot() {
             score.reasons()
         );
         assert!(
-            matches!(r.records.last().map(|x| &x.entry), Some(Entry::Closed { validated: true, .. })),
+            matches!(
+                r.records.last().map(|x| &x.entry),
+                Some(Entry::Closed {
+                    validated: true,
+                    ..
+                })
+            ),
             "{name}: the journal ends with the validated close"
         );
         assert_serving(name, &r);
@@ -172,9 +179,14 @@ async fn a_drill_is_the_same_run_for_the_same_seed() {
         let r = run("b-redeploy", &Options::new(&dir.0), &mut |_: &str| {})
             .await
             .expect("the autopilot runs");
-        let (_, report) = score_and_report(&r.scenario, &r.spec, &r.records, &r.warnings, "autopilot");
+        let (_, report) =
+            score_and_report(&r.scenario, &r.spec, &r.records, &r.warnings, "autopilot");
         let folder = dir.0.display().to_string();
-        let lines: Vec<String> = r.lines.iter().map(|l| l.replace(&folder, "[dir]")).collect();
+        let lines: Vec<String> = r
+            .lines
+            .iter()
+            .map(|l| l.replace(&folder, "[dir]"))
+            .collect();
         runs.push((loopback(&report), lines));
     }
     assert_eq!(runs[0].0, runs[1].0, "the same report");
@@ -199,17 +211,25 @@ async fn a_drill_whose_gate_is_not_allowed_stops_unrecovered_at_its_time_limit()
     .expect("the autopilot runs");
     assert!(!r.recovered);
     assert!(
-        !r.records.iter().any(|x| matches!(x.entry, Entry::Intent(_))),
+        !r.records
+            .iter()
+            .any(|x| matches!(x.entry, Entry::Intent(_))),
         "no action ran"
     );
     assert!(
-        r.lines.iter().any(|l| l.contains("blocked:") && l.contains("data consistency")),
+        r.lines
+            .iter()
+            .any(|l| l.contains("blocked:") && l.contains("data consistency")),
         "{:#?}",
         r.lines
     );
     assert!(r.lines.last().is_some_and(|l| l.contains("time limit")));
-    let (score, report) = score_and_report(&r.scenario, &r.spec, &r.records, &r.warnings, "autopilot");
+    let (score, report) =
+        score_and_report(&r.scenario, &r.spec, &r.records, &r.warnings, "autopilot");
     assert!(!score.passed());
     assert!(report.contains("## Result: FAILED ✗"));
-    assert!(report.contains("Time to decide: no action confirmed"), "{report}");
+    assert!(
+        report.contains("Time to decide: no action confirmed"),
+        "{report}"
+    );
 }

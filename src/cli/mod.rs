@@ -8,9 +8,9 @@
 mod actions;
 mod check;
 mod console;
-pub mod drill;
 #[cfg(test)]
 mod demo_screens;
+pub mod drill;
 mod plan;
 mod report;
 mod run;

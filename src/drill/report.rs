@@ -44,7 +44,12 @@ fn minutes(o: crate::sim::scenario::Offset) -> u32 {
 }
 
 /// Renders the drill report.
-pub fn render(about: &About<'_>, score: &Score, records: &[Record], warnings: &[Warning]) -> String {
+pub fn render(
+    about: &About<'_>,
+    score: &Score,
+    records: &[Record],
+    warnings: &[Warning],
+) -> String {
     let spec = about.spec;
     let mut out = String::new();
     let _ = writeln!(out, "# Drill report: {}\n", spec.title);
@@ -122,13 +127,69 @@ fn commands(records: &[Record], strategy: Strategy) -> (Vec<String>, bool) {
     let mut ok = false;
     for run in runs(records) {
         let kind = run.intent.action.kind;
-        if strategy_of(kind) != Some(strategy) && !(strategy == Strategy::Failover && kind == ActionKind::Timers) {
+        if strategy_of(kind) != Some(strategy)
+            && !(strategy == Strategy::Failover && kind == ActionKind::Timers)
+        {
             continue;
         }
         ok |= run.outcome.is_some_and(|o| o.result == "succeeded");
         az.extend(run.intent.steps.iter().filter_map(|s| s.az.clone()));
     }
     (az, ok)
+}
+
+/// The checklist's rollback and failover lines, with the commands that ran.
+fn tested(out: &mut String, records: &[Record]) {
+    let mut rollback = Vec::new();
+    let mut rollback_ok = false;
+    for s in [Strategy::SlotSwap, Strategy::Redeploy, Strategy::Rebuild] {
+        let (az, ok) = commands(records, s);
+        rollback.extend(az);
+        rollback_ok |= ok;
+    }
+    if rollback.is_empty() {
+        item(
+            out,
+            false,
+            "Tested rollback command set: no rollback ran in this drill",
+        );
+    } else {
+        item(
+            out,
+            rollback_ok,
+            &format!(
+                "Tested rollback command set ({}): the `az` equivalents of what ran, values masked:",
+                if rollback_ok {
+                    "it succeeded"
+                } else {
+                    "it did NOT succeed"
+                }
+            ),
+        );
+        code(out, &rollback);
+    }
+    let (failover, failover_ok) = commands(records, Strategy::Failover);
+    if failover.is_empty() {
+        item(
+            out,
+            false,
+            "Tested region failover procedure: no failover ran in this drill",
+        );
+    } else {
+        item(
+            out,
+            failover_ok,
+            &format!(
+                "Tested region failover procedure ({}): the `az` equivalents of what ran, values masked:",
+                if failover_ok {
+                    "it succeeded"
+                } else {
+                    "it did NOT succeed"
+                }
+            ),
+        );
+        code(out, &failover);
+    }
 }
 
 fn code(out: &mut String, lines: &[String]) {
@@ -149,42 +210,12 @@ fn checklist(out: &mut String, spec: &DrillSpec, score: &Score, records: &[Recor
     item(
         out,
         !spec.escalation.is_empty(),
-        &format!("Documented owner and escalation path: {}; {escalation}", spec.owner),
+        &format!(
+            "Documented owner and escalation path: {}; {escalation}",
+            spec.owner
+        ),
     );
-    let mut rollback = Vec::new();
-    let mut rollback_ok = false;
-    for s in [Strategy::SlotSwap, Strategy::Redeploy, Strategy::Rebuild] {
-        let (az, ok) = commands(records, s);
-        rollback.extend(az);
-        rollback_ok |= ok;
-    }
-    if rollback.is_empty() {
-        item(out, false, "Tested rollback command set: no rollback ran in this drill");
-    } else {
-        item(
-            out,
-            rollback_ok,
-            &format!(
-                "Tested rollback command set ({}): the `az` equivalents of what ran, values masked:",
-                if rollback_ok { "it succeeded" } else { "it did NOT succeed" }
-            ),
-        );
-        code(out, &rollback);
-    }
-    let (failover, failover_ok) = commands(records, Strategy::Failover);
-    if failover.is_empty() {
-        item(out, false, "Tested region failover procedure: no failover ran in this drill");
-    } else {
-        item(
-            out,
-            failover_ok,
-            &format!(
-                "Tested region failover procedure ({}): the `az` equivalents of what ran, values masked:",
-                if failover_ok { "it succeeded" } else { "it did NOT succeed" }
-            ),
-        );
-        code(out, &failover);
-    }
+    tested(out, records);
     let measured = |what: &str| score.items.iter().find(|i| i.what == what);
     let mut objectives = Vec::new();
     let mut all_met = true;
@@ -230,7 +261,9 @@ fn action_item(what: &str) -> &'static str {
     match what {
         "Time to detect" => "tighten the alerts and health probes so the fault is declared sooner",
         "Time to decide" => "rehearse the decision: who decides, with which evidence, and how fast",
-        "Branch chosen" => "review why the runbook's branch was not taken; fix the runbook or the training",
+        "Branch chosen" => {
+            "review why the runbook's branch was not taken; fix the runbook or the training"
+        }
         "Expected actions" => "walk through the runbook's steps for this branch with the team",
         "Gates" => "review every override: was the risk accepted by the service owner?",
         "Recovery" => "find why the recovery was not validated in time; fix the procedure",

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::spec::DrillSpec;
 use crate::decide::{ActionKind, OverrideTarget, Strategy, strategy_of};
 use crate::journal::report::{Rto, all_overrides, measure, runs};
-use crate::journal::{Entry, Record};
+use crate::journal::{Entry, Intent, Record};
 use crate::sim::scenario::Offset;
 
 /// One measure of the score.
@@ -102,48 +102,12 @@ pub fn score(records: &[Record], spec: &DrillSpec, start: DateTime<Utc>) -> Scor
     let runs = runs(records);
     let mut items = Vec::new();
 
-    items.push(match declared {
-        Some(at) => Item {
-            what: "Time to detect",
-            target: format!("within {} of the fault", t.detect_within),
-            achieved: format!(
-                "{} (fault {} → declared {})",
-                span(at - fault_at),
-                hms(fault_at),
-                hms(at)
-            ),
-            met: at - fault_at <= t.detect_within.delta(),
-        },
-        None => Item {
-            what: "Time to detect",
-            target: format!("within {} of the fault", t.detect_within),
-            achieved: "never declared".to_owned(),
-            met: false,
-        },
-    });
-
-    let first = runs.first().map(|r| r.intent);
-    items.push(match (declared, first) {
-        (Some(d), Some(i)) => Item {
-            what: "Time to decide",
-            target: format!("within {} of detection", t.decide_within),
-            achieved: format!(
-                "{} (declared {} → {} {} confirmed {})",
-                span(i.confirmed_at - d),
-                hms(d),
-                i.action.kind.name(),
-                i.action.target,
-                hms(i.confirmed_at)
-            ),
-            met: i.confirmed_at - d <= t.decide_within.delta(),
-        },
-        _ => Item {
-            what: "Time to decide",
-            target: format!("within {} of detection", t.decide_within),
-            achieved: "no action confirmed".to_owned(),
-            met: false,
-        },
-    });
+    items.push(detect(declared, fault_at, t.detect_within));
+    items.push(decide(
+        declared,
+        runs.first().map(|r| r.intent),
+        t.decide_within,
+    ));
 
     let branch_run = runs
         .iter()
@@ -172,64 +136,89 @@ pub fn score(records: &[Record], spec: &DrillSpec, start: DateTime<Utc>) -> Scor
     items.push(gates(spec, records));
     items.push(recovery(records, limit));
 
-    items.push(match measure(records) {
-        Rto::Final(d) => Item {
-            what: "RTO",
-            target: t.rto.to_string(),
-            achieved: format!("{} (detection → validated recovery)", span(d)),
-            met: d <= t.rto.delta(),
-        },
-        Rto::Provisional(d, _) => Item {
-            what: "RTO",
-            target: t.rto.to_string(),
-            achieved: format!(
-                "not achieved: recovery not validated ({} to the last successful action)",
-                span(d)
-            ),
-            met: false,
-        },
-        Rto::NotRecovered | Rto::Unknown => Item {
-            what: "RTO",
-            target: t.rto.to_string(),
-            achieved: "not achieved: not recovered".to_owned(),
-            met: false,
-        },
-    });
-
+    items.push(rto(records, t.rto));
     let rpo = rpo_estimate(records);
-    items.push(Item {
-        what: "RPO (estimate)",
-        target: t.rpo.to_string(),
-        achieved: match &rpo {
-            RpoEstimate::NothingMoved => {
-                "0s: nothing moved to another region, the data stayed where it was written"
-                    .to_owned()
-            }
-            RpoEstimate::Lag(d, 0) => format!(
-                "up to {}: storage replication was that far behind when traffic moved",
-                span(*d)
-            ),
-            RpoEstimate::Lag(d, n) => format!(
-                "up to {}: storage replication was that far behind when traffic moved, and {n} \
-                 messaging operation(s) were not yet replicated",
-                span(*d)
-            ),
-            RpoEstimate::Unknown => {
-                "unknown: traffic moved and the journal records no replication figure".to_owned()
-            }
-        },
-        met: match &rpo {
-            RpoEstimate::NothingMoved => true,
-            RpoEstimate::Lag(d, _) => *d <= t.rpo.delta(),
-            RpoEstimate::Unknown => false,
-        },
-    });
+    items.push(rpo_item(&rpo, t.rpo));
 
     Score {
         fault_at,
         branch,
         rpo,
         items,
+    }
+}
+
+/// Time to detect: the fault to the declaration.
+fn detect(declared: Option<DateTime<Utc>>, fault_at: DateTime<Utc>, within: Offset) -> Item {
+    let target = format!("within {within} of the fault");
+    match declared {
+        Some(at) => Item {
+            what: "Time to detect",
+            target,
+            achieved: format!(
+                "{} (fault {} → declared {})",
+                span(at - fault_at),
+                hms(fault_at),
+                hms(at)
+            ),
+            met: at - fault_at <= within.delta(),
+        },
+        None => Item {
+            what: "Time to detect",
+            target,
+            achieved: "never declared".to_owned(),
+            met: false,
+        },
+    }
+}
+
+/// Time to decide: the declaration to the first confirmed action.
+fn decide(declared: Option<DateTime<Utc>>, first: Option<&Intent>, within: Offset) -> Item {
+    let target = format!("within {within} of detection");
+    match (declared, first) {
+        (Some(d), Some(i)) => Item {
+            what: "Time to decide",
+            target,
+            achieved: format!(
+                "{} (declared {} → {} {} confirmed {})",
+                span(i.confirmed_at - d),
+                hms(d),
+                i.action.kind.name(),
+                i.action.target,
+                hms(i.confirmed_at)
+            ),
+            met: i.confirmed_at - d <= within.delta(),
+        },
+        _ => Item {
+            what: "Time to decide",
+            target,
+            achieved: "no action confirmed".to_owned(),
+            met: false,
+        },
+    }
+}
+
+/// The RTO: detection to the validated close, as the incident report measures it.
+fn rto(records: &[Record], target: Offset) -> Item {
+    let (achieved, met) = match measure(records) {
+        Rto::Final(d) => (
+            format!("{} (detection → validated recovery)", span(d)),
+            d <= target.delta(),
+        ),
+        Rto::Provisional(d, _) => (
+            format!(
+                "not achieved: recovery not validated ({} to the last successful action)",
+                span(d)
+            ),
+            false,
+        ),
+        Rto::NotRecovered | Rto::Unknown => ("not achieved: not recovered".to_owned(), false),
+    };
+    Item {
+        what: "RTO",
+        target: target.to_string(),
+        achieved,
+        met,
     }
 }
 
@@ -290,9 +279,10 @@ fn gates(spec: &DrillSpec, records: &[Record]) -> Item {
                 format!("gate {}", gate.label()),
                 spec.allowed_overrides.iter().any(|a| a.gate == *gate),
             ),
-            OverrideTarget::Safety { rule, target } => {
-                (format!("safety rule \"{}\" on {target}", rule.words()), false)
-            }
+            OverrideTarget::Safety { rule, target } => (
+                format!("safety rule \"{}\" on {target}", rule.words()),
+                false,
+            ),
             OverrideTarget::Node { node, answer } => (
                 format!(
                     "answer of {} forced to {}",
@@ -317,7 +307,10 @@ fn gates(spec: &DrillSpec, records: &[Record]) -> Item {
         target: if allowed.is_empty() {
             "every gate and safety rule honoured".to_owned()
         } else {
-            format!("honoured; the drill allows overriding {}", allowed.join(", "))
+            format!(
+                "honoured; the drill allows overriding {}",
+                allowed.join(", ")
+            )
         },
         achieved: if words.is_empty() {
             "every gate and safety rule honoured".to_owned()
@@ -347,7 +340,10 @@ fn recovery(records: &[Record], limit: DateTime<Utc>) -> Item {
             ),
             false,
         ),
-        None => ("not recovered: the incident was never closed".to_owned(), false),
+        None => (
+            "not recovered: the incident was never closed".to_owned(),
+            false,
+        ),
     };
     Item {
         what: "Recovery",
@@ -357,53 +353,9 @@ fn recovery(records: &[Record], limit: DateTime<Utc>) -> Item {
     }
 }
 
-/// The RPO estimate: nothing lost when nothing moved region; else the largest storage
-/// replication lag the journal's notes recorded (`… 1m05s behind`) before the first action that
-/// moved a region, with the messaging operations still pending then.
-fn rpo_estimate(records: &[Record]) -> RpoEstimate {
-    let Some(moved) = records.iter().position(
-        |r| matches!(&r.entry, Entry::Intent(i) if moves_region(i.action.kind)),
-    ) else {
-        return RpoEstimate::NothingMoved;
-    };
-    let notes: Vec<&str> = records[..moved]
-        .iter()
-        .filter_map(|r| match &r.entry {
-            Entry::Note { text } => Some(text.as_str()),
-            _ => None,
-        })
-        .collect();
-    let pending = notes.iter().map(|n| pending(n)).max().unwrap_or(0);
-    notes
-        .into_iter()
-        .flat_map(lags)
-        .max()
-        .map_or(RpoEstimate::Unknown, |lag| RpoEstimate::Lag(lag, pending))
-}
+mod rpo;
 
-/// The `<n> pending replication operations` of a text, summed.
-fn pending(text: &str) -> u64 {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    words
-        .windows(3)
-        .filter(|w| w[1] == "pending" && w[2].starts_with("replication"))
-        .filter_map(|w| w[0].parse::<u64>().ok())
-        .sum()
-}
-
-/// Every `<offset> behind` in a text (`stworkflowprod last sync 09:00:51, 1m09s behind`).
-fn lags(text: &str) -> Vec<Duration> {
-    let words: Vec<&str> = text
-        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-        .filter(|w| !w.is_empty())
-        .collect();
-    words
-        .windows(2)
-        .filter(|w| w[1] == "behind")
-        .filter_map(|w| w[0].parse::<Offset>().ok())
-        .map(Offset::delta)
-        .collect()
-}
+use rpo::{rpo_estimate, rpo_item};
 
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,9 @@
 //! [`crate::drill`]'s.
 
 pub mod autopilot;
+mod pilot;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -80,7 +82,7 @@ pub(super) fn list() -> ExitCode {
             if i + 1 == cells.len() {
                 out.push_str(c);
             } else {
-                out.push_str(&format!("{c:<w$}  "));
+                let _ = write!(out, "{c:<w$}  ");
             }
         }
         out
@@ -141,7 +143,13 @@ fn at_console(scenario: &Scenario, speed: f64, args: &ConsoleArgs) -> Result<boo
     let dir = super::console::demo_session(&scenario.name, speed, args)?
         .ok_or_else(|| eyre!("the console ran read-only: nothing to score"))?;
     let (records, warnings) = journal::read(&dir);
-    let (s, markdown) = score_and_report(scenario, &spec, &records, &warnings, "commander at the console");
+    let (s, markdown) = score_and_report(
+        scenario,
+        &spec,
+        &records,
+        &warnings,
+        "commander at the console",
+    );
     let path = write(&dir, &markdown)?;
     print_score(&s, &path);
     Ok(s.passed())

@@ -135,7 +135,11 @@ fn a_good_run_passes_with_its_measures() {
     assert!(item(&s, "Time to detect").achieved.starts_with("15s "));
     assert!(item(&s, "Time to decide").achieved.starts_with("1m45s "));
     assert!(item(&s, "RTO").achieved.starts_with("5m25s "));
-    assert!(item(&s, "Expected actions").achieved.contains("swap ✓ taken"));
+    assert!(
+        item(&s, "Expected actions")
+            .achieved
+            .contains("swap ✓ taken")
+    );
 }
 
 #[test]
@@ -157,7 +161,12 @@ fn a_late_detection_misses_its_target() {
 fn a_wrong_branch_fails() {
     let j = J::default()
         .declared(75)
-        .action(180, ActionKind::Redeploy, "func-orders-prod-krc", Vec::new())
+        .action(
+            180,
+            ActionKind::Redeploy,
+            "func-orders-prod-krc",
+            Vec::new(),
+        )
         .closed(600, true);
     let s = score(&j.0, &spec(), t0());
     assert!(!s.passed());
@@ -175,7 +184,12 @@ fn a_wrong_branch_fails() {
 fn a_supporting_action_first_does_not_decide_the_branch() {
     let j = J::default()
         .declared(75)
-        .action(100, ActionKind::Forensics, "func-orders-prod-krc", Vec::new())
+        .action(
+            100,
+            ActionKind::Forensics,
+            "func-orders-prod-krc",
+            Vec::new(),
+        )
         .action(180, ActionKind::Swap, "func-orders-prod-krc", Vec::new())
         .closed(400, true);
     let s = score(&j.0, &spec(), t0());
@@ -217,7 +231,10 @@ fn an_override_the_drill_does_not_allow_fails_and_an_allowed_one_counts() {
     let s = score(&j().0, &sp, t0());
     let g = item(&s, "Gates");
     assert!(!g.met, "{g:?}");
-    assert!(g.achieved.contains("data consistency overridden (NOT allowed"));
+    assert!(
+        g.achieved
+            .contains("data consistency overridden (NOT allowed")
+    );
 
     sp.allowed_overrides.push(AllowedOverride {
         gate: GateId::DataConsistency,
