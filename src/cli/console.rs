@@ -43,7 +43,7 @@ fn log_to_file() {
 
 /// The action runtime for a console: effects through `client`, the journal of `resume`'s open
 /// incident (its sequence continues) or a fresh one, the given clock (virtual in the demo).
-/// Returns the console's port, or why actions are off.
+/// Returns the console's port and the incident folder, or why actions are off.
 fn action_runtime(
     estate: &Arc<Estate>,
     client: AzureClient,
@@ -51,7 +51,7 @@ fn action_runtime(
     now: Now,
     artifact_auth: Option<QueueAuth>,
     resume: Option<(PathBuf, Resumed)>,
-) -> Result<ActionPort> {
+) -> Result<(ActionPort, PathBuf)> {
     let (dir, resume) = match resume {
         Some((dir, r)) => (dir, Some(r)),
         // Named by the wall clock: demo runs share a virtual start and must not share a journal.
@@ -60,7 +60,7 @@ fn action_runtime(
     let journal = Journal::open_or_create(&dir)
         .wrap_err_with(|| format!("opening the incident journal in {}", dir.display()))?
         .with_clock(now.clone());
-    let mut effects = AzureEffects::new(client, (**estate).clone(), dir);
+    let mut effects = AzureEffects::new(client, (**estate).clone(), dir.clone());
     effects.now = now.clone();
     effects.artifact_auth = artifact_auth;
     let (port, _task) = actions::spawn(actions::Runtime {
@@ -70,24 +70,35 @@ fn action_runtime(
         journal,
         now,
         resume,
+        taken_in: None,
     });
-    Ok(port)
+    Ok((port, dir))
 }
 
 /// `warroom demo`.
 pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
+    finish(demo_session(scenario, speed, args).map(|_| ()))
+}
+
+/// The console on the demo estate under `scenario` until it is quit; returns the incident
+/// folder (`None` when read-only). `warroom drill run NAME` scores it afterwards.
+pub(super) fn demo_session(
+    scenario: &str,
+    speed: f64,
+    args: &ConsoleArgs,
+) -> Result<Option<PathBuf>> {
     log_to_file();
-    let r = runtime().and_then(|rt| {
+    runtime().and_then(|rt| {
         rt.block_on(async {
             let demo = start_demo(Estate::demo(), scenario, DemoClock::Running(speed)).await?;
             let (stop_tx, stop_rx) = watch::channel(false);
             let snapshots = demo.observer.spawn(stop_rx);
             let clock = demo.sim.clock().clone();
             let now: Now = Arc::new(move || clock.now());
-            let port = if args.read_only {
-                None
+            let (port, dir) = if args.read_only {
+                (None, None)
             } else {
-                Some(action_runtime(
+                let (port, dir) = action_runtime(
                     &demo.estate,
                     demo.client.clone(),
                     &snapshots,
@@ -95,7 +106,8 @@ pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
                     Some(QueueAuth::None),
                     // The demo's simulated world restarts with each run: never resumed.
                     None,
-                )?)
+                )?;
+                (Some(port), Some(dir))
             };
             let mut opts = options(args, port.is_none(), demo.estate.clone());
             opts.walkthrough = walkthrough::of(&demo.scenario);
@@ -105,10 +117,9 @@ pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
                 .shutdown()
                 .await
                 .wrap_err("stopping the simulator")?;
-            result
+            result.map(|()| dir)
         })
-    });
-    finish(r)
+    })
 }
 
 /// `warroom --config FILE`.
@@ -131,14 +142,7 @@ pub fn real(path: &Path, credential: &str, args: &ConsoleArgs) -> ExitCode {
                     );
                 }
                 let now: Now = Arc::new(chrono::Utc::now);
-                Some(action_runtime(
-                    &estate,
-                    client,
-                    &snapshots,
-                    now,
-                    Some(auth),
-                    resume,
-                )?)
+                Some(action_runtime(&estate, client, &snapshots, now, Some(auth), resume)?.0)
             };
             let opts = options(args, port.is_none(), estate);
             let result = run_console(snapshots, chrono::Utc::now, opts, port).await;

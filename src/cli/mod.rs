@@ -1,5 +1,5 @@
 //! `cli`: the command line. Parses arguments (clap derive) and runs the non-interactive commands:
-//! `status`, `plan`, `report`, `sim serve` and `check`. Exit codes: 0 ok, 1 a check failed, 2 an
+//! `status`, `plan`, `report`, `drill`, `sim serve` and `check`. Exit codes: 0 ok, 1 a check failed, 2 an
 //! error.
 //!
 //! Owns argument parsing and wiring (estate + client + observer + simulator); the work itself
@@ -10,6 +10,7 @@ mod check;
 mod console;
 #[cfg(test)]
 mod demo_screens;
+pub mod drill;
 mod plan;
 mod report;
 mod run;
@@ -94,6 +95,13 @@ pub enum Command {
         /// The estate file (TOML).
         file: PathBuf,
     },
+    /// Drills: rehearse a recovery on the simulated demo estate, scored against the drill's
+    /// targets, with a drill report in the incident folder.
+    Drill {
+        /// What to do with drills.
+        #[command(subcommand)]
+        command: DrillCommand,
+    },
     /// The simulated Azure.
     Sim {
         /// What to do with the simulator.
@@ -157,6 +165,27 @@ pub struct ReportArgs {
     pub out: Option<PathBuf>,
 }
 
+/// `warroom drill …`.
+#[derive(Debug, Subcommand)]
+pub enum DrillCommand {
+    /// List the drills: name, title, expected strategy, RTO target.
+    List,
+    /// Run a drill: at the console (scored when it exits), or on autopilot.
+    Run {
+        /// The drill (see `warroom drill list`).
+        name: String,
+        /// A scripted commander follows the engine's recommendation on a virtual clock; prints
+        /// progress, the score and the report's path; exit 0 when the expected outcome is
+        /// reached, 1 otherwise.
+        #[arg(long)]
+        autopilot: bool,
+        /// Virtual seconds per wall second: the console's clock (default 1), or with
+        /// --autopilot a pace for watching (default: as fast as the simulator answers).
+        #[arg(long)]
+        speed: Option<f64>,
+    },
+}
+
 /// `warroom sim …`.
 #[derive(Debug, Subcommand)]
 pub enum SimCommand {
@@ -194,6 +223,17 @@ pub fn run() -> ExitCode {
         Some(Command::Status(args)) => run::status(&args, cli.config.as_deref(), &cli.credential),
         Some(Command::Plan(args)) => plan::run(&args, cli.config.as_deref(), &cli.credential),
         Some(Command::Report(args)) => report::run(&args, cli.config.as_deref()),
+        Some(Command::Drill {
+            command: DrillCommand::List,
+        }) => drill::list(),
+        Some(Command::Drill {
+            command:
+                DrillCommand::Run {
+                    name,
+                    autopilot,
+                    speed,
+                },
+        }) => drill::run(&name, autopilot, speed, &cli.console),
         Some(Command::Sim {
             command:
                 SimCommand::Serve {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::decide::{ActionKind, Strategy};
+use crate::decide::{ActionKind, GateId, Strategy};
 use crate::sim::scenario::Offset;
 
 /// What a drill adds to a scenario.
@@ -24,6 +24,10 @@ pub struct DrillSpec {
     pub expected_actions: Vec<ActionKind>,
     /// The targets the score is measured against.
     pub targets: Targets,
+    /// Gates the drill lets the commander override, each with the reason the autopilot types;
+    /// an override of any other gate (or of any safety rule or answer) fails the drill.
+    #[serde(default, rename = "allow-override")]
+    pub allowed_overrides: Vec<AllowedOverride>,
     /// Who owns the service and how the incident escalates (the runbook's drill checklist).
     pub owner: String,
     /// The escalation path, in order.
@@ -35,6 +39,16 @@ pub struct DrillSpec {
     /// Hints, shown on demand in order.
     #[serde(default, rename = "hint")]
     pub hints: Vec<Hint>,
+}
+
+/// A gate the drill lets the commander override, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AllowedOverride {
+    /// The gate (`data_consistency`, `secondary_readiness`, …).
+    pub gate: GateId,
+    /// The reason typed when overriding it (the runbook's, not the autopilot's).
+    pub reason: String,
 }
 
 /// The drill's targets.
@@ -103,6 +117,13 @@ impl DrillSpec {
         }
         if self.narrative.windows(2).any(|w| w[1].at < w[0].at) {
             out.push("drill.narrative lines must be in time order".to_owned());
+        }
+        if self
+            .allowed_overrides
+            .iter()
+            .any(|a| a.reason.trim().is_empty())
+        {
+            out.push("drill.allow-override needs a reason".to_owned());
         }
         if self.hints.is_empty() {
             out.push("a drill needs at least one [[drill.hint]]".to_owned());

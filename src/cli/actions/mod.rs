@@ -51,6 +51,10 @@ pub struct Runtime {
     /// The open incident this journal continues, restored from its records; `None` for a fresh
     /// incident.
     pub resume: Option<Resumed>,
+    /// Told the data time of each snapshot once the runtime has taken it in (journaled the
+    /// declaration and decision it brings): a scripted commander waits on it. `None` in the
+    /// console.
+    pub taken_in: Option<watch::Sender<DateTime<Utc>>>,
 }
 
 /// A fresh incident folder under the state directory: `incidents/{estate-slug}-{yyyymmddThhmmssZ}`
@@ -141,6 +145,9 @@ impl Worker {
                         let snap = Arc::clone(&self.rt.snapshots.borrow_and_update());
                         self.incident = Incident::observe(self.incident.take(), &snap);
                         self.journal_picture(&snap);
+                        if let Some(t) = &self.rt.taken_in {
+                            t.send_replace(snap.taken_at);
+                        }
                     }
                 }
             }

@@ -127,6 +127,7 @@ async fn start(
         journal,
         now: Arc::new(move || c.now()),
         resume: Some(resumed),
+        taken_in: None,
     })
 }
 

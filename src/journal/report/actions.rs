@@ -9,7 +9,7 @@ use crate::decide::Override;
 use crate::journal::entry::{ActionOutcome, Entry, Intent, Reconciled, Record, StepDone};
 
 /// One action as journaled: its intent, the steps done and its outcome.
-pub(super) struct ActionRun<'a> {
+pub(crate) struct ActionRun<'a> {
     pub intent: &'a Intent,
     pub steps: Vec<(&'a Record, &'a StepDone)>,
     pub outcome: Option<&'a ActionOutcome>,
@@ -20,7 +20,7 @@ pub(super) struct ActionRun<'a> {
 
 /// Every action in intent order, with the steps and outcome journaled for its plan after its
 /// intent (and before a later intent of the same plan).
-pub(super) fn runs(records: &[Record]) -> Vec<ActionRun<'_>> {
+pub(crate) fn runs(records: &[Record]) -> Vec<ActionRun<'_>> {
     let mut out = Vec::new();
     for (i, r) in records.iter().enumerate() {
         let Entry::Intent(intent) = &r.entry else {
@@ -81,7 +81,7 @@ pub(super) fn failure_words(o: &ActionOutcome) -> String {
 }
 
 /// Every override, once: journaled on its own, or carried by an action's intent.
-pub(super) fn all_overrides(records: &[Record]) -> Vec<(&Override, Option<&str>)> {
+pub(crate) fn all_overrides(records: &[Record]) -> Vec<(&Override, Option<&str>)> {
     let mut out: Vec<(&Override, Option<&str>)> = Vec::new();
     for r in records {
         let found: Vec<(&Override, Option<&str>)> = match &r.entry {

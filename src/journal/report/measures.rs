@@ -18,7 +18,7 @@ fn span(d: Duration) -> String {
 }
 
 /// What the RTO measure came to.
-pub(super) enum Rto {
+pub(crate) enum Rto {
     /// Detection to the validated close.
     Final(Duration),
     /// Detection to the last successful action, the recovery not (yet) validated.
@@ -29,7 +29,7 @@ pub(super) enum Rto {
     Unknown,
 }
 
-pub(super) fn measure(records: &[Record]) -> Rto {
+pub(crate) fn measure(records: &[Record]) -> Rto {
     let Some((detected, _)) = declared(records) else {
         return Rto::Unknown;
     };

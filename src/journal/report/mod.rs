@@ -11,6 +11,9 @@
 mod actions;
 mod measures;
 
+pub(crate) use actions::{ActionRun, all_overrides, runs};
+pub(crate) use measures::{Rto, measure};
+
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};

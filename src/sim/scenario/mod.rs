@@ -28,6 +28,14 @@ pub use offset::{Offset, OffsetError};
 /// The scenarios shipped in the binary, by name.
 const BUILTIN: &[(&str, &str)] = &[
     (
+        "a-slot-swap",
+        include_str!("../../../assets/scenarios/a-slot-swap.toml"),
+    ),
+    (
+        "b-redeploy",
+        include_str!("../../../assets/scenarios/b-redeploy.toml"),
+    ),
+    (
         "bad-release",
         include_str!("../../../assets/scenarios/bad-release.toml"),
     ),
@@ -38,6 +46,10 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "c-front-door",
         include_str!("../../../assets/scenarios/c-front-door.toml"),
+    ),
+    (
+        "c-traffic-manager",
+        include_str!("../../../assets/scenarios/c-traffic-manager.toml"),
     ),
     ("calm", include_str!("../../../assets/scenarios/calm.toml")),
     (
