@@ -233,7 +233,7 @@ pub fn run() -> ExitCode {
                     autopilot,
                     speed,
                 },
-        }) => drill::run(&name, autopilot, speed, &cli.console),
+        }) => drill::run(&name, autopilot, speed, cli.config.as_deref(), &cli.console),
         Some(Command::Sim {
             command:
                 SimCommand::Serve {

@@ -28,6 +28,20 @@ use chrono::{DateTime, Utc};
 /// The journal file's name inside an incident folder.
 pub const FILE_NAME: &str = "journal.jsonl";
 
+/// Where a torn last line is set aside when the journal is reopened.
+pub const TORN_FILE_NAME: &str = "journal.torn";
+
+/// A torn last line found when the journal was reopened, moved out of the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    /// Its line number in the journal, from 1.
+    pub line: usize,
+    /// How many bytes it held.
+    pub bytes: usize,
+    /// The file it was appended to.
+    pub file: PathBuf,
+}
+
 /// Where the journal's timestamps come from (virtual time in the simulator).
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -36,10 +50,13 @@ pub struct Journal {
     dir: PathBuf,
     path: PathBuf,
     next_seq: u64,
-    /// The file does not end with a newline (a torn line, or a failed append): start the next
-    /// record on a fresh line.
+    /// The length of the journal's committed lines: a failed append is cut back to it.
+    committed: u64,
+    /// The file may not end with a newline (a failed append that could not be cut back): start
+    /// the next record on a fresh line.
     needs_newline: bool,
     clock: Clock,
+    set_aside: Option<SetAside>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -53,7 +70,10 @@ impl std::fmt::Debug for Journal {
 
 impl Journal {
     /// Opens the incident folder `dir`, creating it and an empty journal when absent. The next
-    /// record continues the sequence of the records already there.
+    /// record continues the sequence of the records already there. A torn last line (a crash
+    /// mid-write: the text after the last newline) is moved to [`TORN_FILE_NAME`] and cut from
+    /// the journal, so the journal holds committed lines only and no sequence number is used
+    /// twice; [`Self::set_aside`] tells of it.
     pub fn open_or_create(dir: &Path) -> io::Result<Self> {
         std::fs::create_dir_all(dir)?;
         let path = dir.join(FILE_NAME);
@@ -67,16 +87,28 @@ impl Journal {
             File::open(dir)?.sync_all()?;
         }
         let bytes = std::fs::read(&path)?;
-        let needs_newline = bytes.last().is_some_and(|b| *b != b'\n');
-        let (records, _) = parse(&String::from_utf8_lossy(&bytes));
+        let committed = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let set_aside = if committed < bytes.len() {
+            Some(set_tail_aside(dir, &path, &bytes, committed)?)
+        } else {
+            None
+        };
+        let (records, _) = parse(&String::from_utf8_lossy(&bytes[..committed]));
         let next_seq = records.iter().map(|r| r.seq).max().unwrap_or(0) + 1;
         Ok(Self {
             dir: dir.to_path_buf(),
             path,
             next_seq,
-            needs_newline,
+            committed: committed as u64,
+            needs_newline: false,
             clock: Arc::new(Utc::now),
+            set_aside,
         })
+    }
+
+    /// The torn last line moved out of the journal when it was opened, if there was one.
+    pub fn set_aside(&self) -> Option<&SetAside> {
+        self.set_aside.as_ref()
     }
 
     /// The same journal with timestamps from `clock`.
@@ -123,16 +155,44 @@ impl Journal {
         match result {
             Ok(()) => {
                 self.needs_newline = false;
+                self.committed += line.len() as u64;
                 self.next_seq += 1;
                 Ok(record.seq)
             }
             Err(e) => {
-                // Part of the line may have reached the file.
-                self.needs_newline = true;
+                // Part of the line may have reached the file: cut it back to the committed
+                // lines, or failing that start the next record on a fresh line.
+                let cut = OpenOptions::new()
+                    .write(true)
+                    .open(&self.path)
+                    .and_then(|f| f.set_len(self.committed).and_then(|()| f.sync_data()));
+                self.needs_newline = cut.is_err();
                 Err(e)
             }
         }
     }
+}
+
+/// Appends the torn tail `bytes[committed..]` to the torn-lines file (synced), then cuts the
+/// journal back to its committed lines (synced).
+fn set_tail_aside(dir: &Path, path: &Path, bytes: &[u8], committed: usize) -> io::Result<SetAside> {
+    let tail = &bytes[committed..];
+    let line = String::from_utf8_lossy(&bytes[..committed]).lines().count() + 1;
+    let file = dir.join(TORN_FILE_NAME);
+    let mut aside = OpenOptions::new().create(true).append(true).open(&file)?;
+    aside
+        .write_all(format!("# line {line} of {FILE_NAME}, set aside on reopening\n").as_bytes())?;
+    aside.write_all(tail)?;
+    aside.write_all(b"\n")?;
+    aside.sync_all()?;
+    let journal = OpenOptions::new().write(true).open(path)?;
+    journal.set_len(committed as u64)?;
+    journal.sync_all()?;
+    Ok(SetAside {
+        line,
+        bytes: tail.len(),
+        file,
+    })
 }
 
 /// Reads the journal of the incident folder `dir`. Never fails: a torn last line, a malformed

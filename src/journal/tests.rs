@@ -77,7 +77,7 @@ fn reopening_continues_the_sequence() {
 }
 
 #[test]
-fn a_torn_last_line_is_a_warning_and_the_next_append_starts_a_fresh_line() {
+fn a_torn_last_line_is_a_warning_and_reopening_sets_it_aside() {
     let tmp = TempDir::new("journal-torn");
     let mut j = Journal::open_or_create(&tmp.0).expect("opens");
     j.append(&note("whole")).expect("append");
@@ -96,14 +96,41 @@ fn a_torn_last_line_is_a_warning_and_the_next_append_starts_a_fresh_line() {
     assert_eq!(warnings, vec![Warning::TornLastLine { line: 2 }]);
 
     let mut j = Journal::open_or_create(&tmp.0).expect("reopens");
+    let aside = j.set_aside().expect("the torn line was set aside").clone();
+    assert_eq!((aside.line, aside.bytes), (2, 36));
     assert_eq!(j.append(&note("after")).expect("append"), 2);
     let (records, warnings) = read(&tmp.0);
     assert_eq!(records.len(), 2);
     assert_eq!(records[1].entry, note("after"));
+    assert_eq!(warnings, vec![], "the journal holds committed lines only");
+    let torn = std::fs::read_to_string(&aside.file).expect("the torn-lines file");
     assert!(
-        matches!(warnings.as_slice(), [Warning::Malformed { line: 2, .. }]),
-        "{warnings:?}"
+        torn.contains(r#"{"v":1,"seq":2,"at":"2026-03-14T03:0"#),
+        "{torn}"
     );
+}
+
+#[test]
+fn a_whole_record_without_its_newline_is_not_committed_and_its_number_is_not_reused_twice() {
+    let tmp = TempDir::new("journal-unterminated");
+    let mut j = Journal::open_or_create(&tmp.0).expect("opens");
+    j.append(&note("one")).expect("append");
+    drop(j);
+    // The whole record reached the file, its newline did not: it was never committed.
+    let whole = r#"{"v":1,"seq":2,"at":"2026-03-14T03:00:00Z","entry":{"kind":"note","text":"x"}}"#;
+    let mut f = OpenOptions::new()
+        .append(true)
+        .open(tmp.0.join(FILE_NAME))
+        .expect("open");
+    f.write_all(whole.as_bytes()).expect("write");
+    drop(f);
+    let mut j = Journal::open_or_create(&tmp.0).expect("reopens");
+    assert!(j.set_aside().is_some());
+    assert_eq!(j.append(&note("two")).expect("append"), 2);
+    let (records, warnings) = read(&tmp.0);
+    let seqs: Vec<u64> = records.iter().map(|r| r.seq).collect();
+    assert_eq!(seqs, [1, 2], "{warnings:?}");
+    assert_eq!(records[1].entry, note("two"));
 }
 
 #[test]

@@ -126,6 +126,7 @@ struct Worker {
 
 impl Worker {
     async fn run(mut self, mut requests: mpsc::UnboundedReceiver<ActionRequest>) {
+        self.tell_set_aside();
         // A resumed incident is restored and its unfinished intents reconciled before any
         // request is taken (requests wait in the channel meanwhile).
         if let Some(resumed) = self.rt.resume.take() {

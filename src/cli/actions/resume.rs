@@ -49,6 +49,20 @@ pub fn open_incident(estate: &Estate, fresh: bool) -> Option<(PathBuf, Resumed)>
 }
 
 impl Worker {
+    /// Tells of a torn last line the journal set aside when it was opened.
+    pub(super) fn tell_set_aside(&self) {
+        if let Some(a) = self.rt.journal.set_aside() {
+            let words = format!(
+                "the journal's last line {} was torn by a crash ({} bytes): set aside in {}",
+                a.line,
+                a.bytes,
+                a.file.display()
+            );
+            tracing::warn!("{words}");
+            self.send(ActionEvent::Notice(words));
+        }
+    }
+
     /// Restores the incident and reconciles its unfinished intents, telling the console.
     pub(super) async fn resume(&mut self, r: Resumed) {
         self.cx.overrides.clone_from(&r.overrides);

@@ -139,6 +139,17 @@ async fn next(port: &mut ActionPort) -> ActionEvent {
         .expect("the runtime is alive")
 }
 
+async fn told_the_torn_line(port: &mut ActionPort) {
+    // The torn line is told first: set aside out of the journal.
+    let ActionEvent::Notice(torn) = next(port).await else {
+        panic!("the torn line is told first");
+    };
+    assert!(
+        torn.contains("torn") && torn.contains("journal.torn"),
+        "{torn}"
+    );
+}
+
 #[tokio::test]
 async fn a_resumed_incident_is_reconciled_and_journaled_before_any_plan() {
     let scenario = Scenario::builtin("region-outage").expect("scenario");
@@ -181,8 +192,9 @@ async fn a_resumed_incident_is_reconciled_and_journaled_before_any_plan() {
         .send(ActionRequest::Plan(tm_enable.clone()))
         .expect("sent");
 
+    told_the_torn_line(&mut port).await;
     let ActionEvent::Resumed(view) = next(&mut port).await else {
-        panic!("the resume is told first");
+        panic!("then the resume");
     };
     assert_eq!((view.actions, view.unfinished), (2, 2));
     assert!(view.declared.is_some());
@@ -198,8 +210,10 @@ async fn a_resumed_incident_is_reconciled_and_journaled_before_any_plan() {
     assert!(views[0].headline.contains("IN PLACE"), "{views:#?}");
     assert!(views[1].headline.contains("NOT IN PLACE"), "{views:#?}");
 
-    // Journaled before any plan, continuing the sequence after the torn line.
-    let (records, _) = journal::read(&dir);
+    // Journaled before any plan, continuing the sequence after the torn line, which is no
+    // longer in the journal.
+    let (records, warnings) = journal::read(&dir);
+    assert_eq!(warnings, [], "the journal holds committed lines only");
     let reconciled: Vec<(u64, Found)> = records
         .iter()
         .filter_map(|r| match &r.entry {

@@ -6,6 +6,7 @@
 //! [`crate::drill`]'s.
 
 pub mod autopilot;
+pub mod headless;
 mod pilot;
 
 use std::fmt::Write as _;
@@ -97,8 +98,15 @@ pub(super) fn list() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `warroom drill run NAME [--autopilot] [--speed X]`.
-pub(super) fn run(name: &str, autopilot: bool, speed: Option<f64>, args: &ConsoleArgs) -> ExitCode {
+/// `warroom drill run NAME [--autopilot] [--speed X]`; with `--autopilot --config FILE`, against
+/// the simulator the estate file points at ([`headless`]).
+pub(super) fn run(
+    name: &str,
+    autopilot: bool,
+    speed: Option<f64>,
+    config: Option<&Path>,
+    args: &ConsoleArgs,
+) -> ExitCode {
     let scenario = match Scenario::builtin(name) {
         Ok(s) if s.drill.is_some() => s,
         Ok(_) | Err(_) => {
@@ -110,7 +118,18 @@ pub(super) fn run(name: &str, autopilot: bool, speed: Option<f64>, args: &Consol
             return ExitCode::from(2);
         }
     };
-    let outcome = if autopilot {
+    let outcome = if let (true, Some(config)) = (autopilot, config) {
+        crate::logging::to_stderr();
+        runtime().and_then(|rt| {
+            rt.block_on(async {
+                let spec = scenario.drill.clone().ok_or_else(|| eyre!("not a drill"))?;
+                headless::run(config, &spec, args.new_incident, &mut |l: &str| {
+                    println!("{l}");
+                })
+                .await
+            })
+        })
+    } else if autopilot {
         crate::logging::to_stderr();
         runtime().and_then(|rt| rt.block_on(on_autopilot(&scenario, speed)))
     } else {
