@@ -55,17 +55,22 @@ pub struct Resumed {
     pub last: Option<(u64, DateTime<Utc>)>,
     /// The intents left unfinished, in order.
     pub unfinished: Vec<Unfinished>,
+    /// Every plan id an intent has used, in order (a new plan must not reuse one).
+    pub plan_ids: Vec<String>,
     /// What happened, one plain line per record that tells (the console's timeline), in order.
     pub timeline: Vec<(DateTime<Utc>, String)>,
 }
 
-/// The action record's end as a reconciliation found it: in place is a success, not or partly in
-/// place a failure, unknown an end without a verdict.
-pub fn found_succeeded(found: Found) -> Option<bool> {
+/// What a reconciliation makes of an interrupted action in the decision context: in place, a
+/// success (`Some(Some(true))`); unknown, an end without a verdict (`Some(None)`); not or partly
+/// in place, no attempt of its strategy at all (`None`): a crash stopped it before it took
+/// effect, which says nothing about whether the strategy works, so the engine may offer it again
+/// instead of escalating. The journal keeps the intent and its reconciliation either way.
+pub fn found_succeeded(found: Found) -> Option<Option<bool>> {
     match found {
-        Found::InPlace => Some(true),
-        Found::NotInPlace | Found::PartlyInPlace => Some(false),
-        Found::Unknown => None,
+        Found::InPlace => Some(Some(true)),
+        Found::Unknown => Some(None),
+        Found::NotInPlace | Found::PartlyInPlace => None,
     }
 }
 
@@ -76,6 +81,8 @@ impl Resumed {
         let mut out = Self::default();
         // Per action (index into `actions`): its plan id, and whether it has ended.
         let mut plans: Vec<(String, bool)> = Vec::new();
+        // Actions a crash interrupted before they took effect (by index): dropped at the end.
+        let mut interrupted: Vec<usize> = Vec::new();
         let mut steps: Vec<Vec<StepDone>> = Vec::new();
         let mut intents: Vec<(Intent, u64)> = Vec::new();
         let find = |plans: &[(String, bool)], id: &str| plans.iter().rposition(|(p, _)| p == id);
@@ -109,6 +116,7 @@ impl Resumed {
                         succeeded: None,
                     });
                     plans.push((i.plan_id.clone(), false));
+                    out.plan_ids.push(i.plan_id.clone());
                     steps.push(Vec::new());
                     intents.push((i.clone(), r.seq));
                 }
@@ -128,7 +136,10 @@ impl Resumed {
                     if let Some(k) = find(&plans, &c.plan_id).filter(|k| !plans[*k].1) {
                         plans[k].1 = true;
                         out.actions[k].finished = Some(r.at);
-                        out.actions[k].succeeded = found_succeeded(c.found);
+                        match found_succeeded(c.found) {
+                            Some(verdict) => out.actions[k].succeeded = verdict,
+                            None => interrupted.push(k),
+                        }
                     }
                 }
                 Entry::Validated { at } => {
@@ -164,6 +175,11 @@ impl Resumed {
                 seq,
             })
             .collect();
+        let mut k = 0;
+        out.actions.retain(|_| {
+            k += 1;
+            !interrupted.contains(&(k - 1))
+        });
         out
     }
 

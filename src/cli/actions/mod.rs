@@ -7,7 +7,7 @@
 //! It talks to the console only through the [`ActionPort`] channels: the console shows and
 //! forwards, this task decides nothing the engine has not said and runs nothing unconfirmed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -99,6 +99,7 @@ pub fn spawn(rt: Runtime) -> (ActionPort, JoinHandle<()>) {
         declared: false,
         last_decision: None,
         hold: None,
+        issued: HashSet::new(),
     };
     let task = tokio::spawn(worker.run(req_rx));
     (
@@ -122,6 +123,8 @@ struct Worker {
     last_decision: Option<(Vec<String>, Option<ProposedAction>)>,
     /// Why no plan is offered yet (a resumed incident's reconciliation not yet seen).
     hold: Option<String>,
+    /// Every plan id issued in this incident (journaled or offered): a plan id names one plan.
+    issued: HashSet<String>,
 }
 
 impl Worker {
@@ -331,6 +334,15 @@ impl Worker {
             Ok(p) => p,
             Err(e) => return self.send(ActionEvent::NoPlan(e.to_string())),
         };
+        // Planned again from the same snapshot, or after a restart within the same second: a
+        // suffix keeps the id naming one plan.
+        let base = plan.id.clone();
+        let mut n = 1;
+        while self.issued.contains(&plan.id) {
+            n += 1;
+            plan.id = format!("{base}#{n}");
+        }
+        self.issued.insert(plan.id.clone());
         if plan.preview.is_some() {
             let (tx, rx) = mpsc::unbounded_channel();
             let fwd = forward(rx, self.events.clone());

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use super::{Worker, estate_slug};
 use crate::act::reconcile::reconcile;
 use crate::config::Estate;
+use crate::decide;
 use crate::journal::resume::found_succeeded;
 use crate::journal::{self, Entry, Resumed};
 use crate::tui::actions::{ActionEvent, ReconcileView, ResumeView};
@@ -65,6 +66,7 @@ impl Worker {
 
     /// Restores the incident and reconciles its unfinished intents, telling the console.
     pub(super) async fn resume(&mut self, r: Resumed) {
+        self.issued.extend(r.plan_ids.iter().cloned());
         self.cx.overrides.clone_from(&r.overrides);
         self.cx.actions.clone_from(&r.actions);
         self.cx.validated_at = r.validated_at;
@@ -99,11 +101,18 @@ impl Worker {
             tracing::info!(plan = %rec.plan_id, found = rec.found.words(), "reconciled");
             let journaled = self.append(&Entry::Reconciled(rec.entry()));
             let ended = (self.rt.now)();
-            if let Some(a) = self.cx.actions.iter_mut().find(|a| {
+            let this = |a: &decide::ActionRecord| {
                 a.action == u.intent.action && a.started == u.intent.confirmed_at && a.running()
-            }) {
-                a.finished = Some(ended);
-                a.succeeded = found_succeeded(rec.found);
+            };
+            match found_succeeded(rec.found) {
+                Some(verdict) => {
+                    if let Some(a) = self.cx.actions.iter_mut().find(|a| this(a)) {
+                        a.finished = Some(ended);
+                        a.succeeded = verdict;
+                    }
+                }
+                // Interrupted before it took effect: no attempt of its strategy.
+                None => self.cx.actions.retain(|a| !this(a)),
             }
             let mut checks = rec.checks.clone();
             if !journaled {

@@ -93,6 +93,9 @@ pub fn is_write(method: &Method, path: &str) -> bool {
             "/listsecrets",
             "/microsoft.resourcegraph/resources",
             "metrics:getbatch",
+            // A template's what-if and validation preview a deployment and change nothing.
+            "/whatif",
+            "/validate",
         ];
         return !read_only.iter().any(|s| p.ends_with(s));
     }
@@ -348,10 +351,13 @@ mod tests {
             (Method::PUT, "Microsoft.Authorization/locks/l"),
             (Method::DELETE, "Microsoft.AlertsManagement/actionRules/r"),
             (Method::PUT, "Microsoft.Resources/deployments/d"),
-            (Method::POST, "Microsoft.Resources/deployments/d/whatIf"),
-            (Method::POST, "Microsoft.Resources/deployments/d/validate"),
         ] {
             assert!(is_write(&m, &format!("{rg}/{p}")), "{m} {p}");
+        }
+        // A what-if or a validation previews a deployment: it changes nothing.
+        for p in ["whatIf", "validate"] {
+            let path = format!("{rg}/Microsoft.Resources/deployments/d/{p}");
+            assert!(!is_write(&Method::POST, &path), "{path}");
         }
         assert!(!is_write(
             &Method::GET,
