@@ -140,7 +140,11 @@ pub async fn run_with(
             .map_err(|_| eyre!("the action runtime did not take in the snapshot"))?
             .map_err(|_| eyre!("the action runtime stopped"))?;
         pilot.drain();
-        incident = Incident::observe(incident.take(), &snap);
+        incident = Incident::observe_with(
+            incident.take(),
+            &snap,
+            &decide::timers::duplicated(&snap, &demo.estate),
+        );
         let now = clock.now();
         let d = decide::evaluate(&snap, &demo.estate, &pilot.context(incident.as_ref()), now);
         if d.summary != last_summary {
