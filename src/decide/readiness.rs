@@ -41,12 +41,12 @@ fn healthy(
     now: DateTime<Utc>,
 ) -> GateCheck {
     let mut t = Tally::default();
-    let mut restored = Vec::new();
+    let mut spared = Vec::new();
     for s in secondaries {
         match s.production().map(|p| fresh(&p.health, now)) {
             Some(Ok(r)) if r.status == Health::Healthy => {}
             Some(Ok(_)) if fails_only_on(s, restores, estate, now) => {
-                restored.push(s.name.clone());
+                spared.push(s.name.clone());
             }
             Some(Ok(r)) => t.fail.push(format!(
                 "{} {}{}",
@@ -69,14 +69,14 @@ fn healthy(
     t.check("secondary healthy", |p| {
         let mut d = format!(
             "{} of {} healthy, platform available",
-            p.len().saturating_sub(restored.len()),
+            p.len().saturating_sub(spared.len()),
             secondaries.len()
         );
-        if !restored.is_empty() {
+        if !spared.is_empty() {
             let _ = write!(
                 d,
                 "; {} failing only on {restores}, which this action restores",
-                restored.join(", ")
+                spared.join(", ")
             );
         }
         d
