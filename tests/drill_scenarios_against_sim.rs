@@ -170,8 +170,16 @@ async fn durable_storage_fails_the_task_hub_account_over() {
     );
     // japaneast's workflow app fails only on the shared account the failover restores: neither
     // the readiness gate nor the unhealthy-target rule holds the failover for it.
-    assert!(d.gates.iter().all(|g| g.allows()), "{:#?}", d.gates);
-    assert!(d.safety.iter().all(|c| c.allows()), "{:#?}", d.safety);
+    assert!(
+        d.gates.iter().all(decide::GateResult::allows),
+        "{:#?}",
+        d.gates
+    );
+    assert!(
+        d.safety.iter().all(decide::SafetyCheck::allows),
+        "{:#?}",
+        d.safety
+    );
     let ready = d
         .gates
         .iter()
@@ -208,7 +216,11 @@ async fn duplicate_timers_are_disabled_in_the_old_region() {
         .find(|g| g.gate == GateId::DataConsistency)
         .expect("data consistency gate");
     assert_eq!(data.status, GateStatus::Pass, "{data:#?}");
-    assert!(d.gates.iter().all(|g| g.allows()), "{:#?}", d.gates);
+    assert!(
+        d.gates.iter().all(decide::GateResult::allows),
+        "{:#?}",
+        d.gates
+    );
     drop(b);
     let b = check_drill("duplicate-timers").await;
     let snap = b.snapshot().await;
