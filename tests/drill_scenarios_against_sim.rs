@@ -143,6 +143,22 @@ async fn d_rebuild_rebuilds_the_corrupted_app() {
 async fn durable_storage_fails_the_task_hub_account_over() {
     let (mut b, _) = start("durable-storage").await;
     let d = decision(&mut b).await;
+    // A storage failover does not hold alerts itself: suppressing them for krc comes first.
+    let rec = d.recommendation.expect("a recommendation");
+    assert_eq!(
+        (rec.action.kind, rec.action.target.as_str()),
+        (ActionKind::SuppressOn, "krc"),
+        "{rec:#?}"
+    );
+    assert!(
+        rec.reasons
+            .iter()
+            .any(|r| r == "then: storage-failover stworkflowprod"),
+        "{:#?}",
+        rec.reasons
+    );
+    b.run(ActionKind::SuppressOn, "krc").await;
+    let d = decision(&mut b).await;
     let rec = d.recommendation.expect("a recommendation");
     assert_eq!(rec.action.target, "stworkflowprod");
     assert!(
@@ -151,6 +167,29 @@ async fn durable_storage_fails_the_task_hub_account_over() {
             .any(|r| r.starts_with("RPO: writes after the last sync")),
         "{:#?}",
         rec.reasons
+    );
+    // japaneast's workflow app fails only on the shared account the failover restores: neither
+    // the readiness gate nor the unhealthy-target rule holds the failover for it.
+    assert!(
+        d.gates.iter().all(decide::GateResult::allows),
+        "{:#?}",
+        d.gates
+    );
+    assert!(
+        d.safety.iter().all(decide::SafetyCheck::allows),
+        "{:#?}",
+        d.safety
+    );
+    let ready = d
+        .gates
+        .iter()
+        .find(|g| g.gate == GateId::SecondaryReadiness)
+        .expect("readiness gate");
+    assert!(
+        ready.checks[0]
+            .detail
+            .contains("func-workflow-prod-jpe failing only on stworkflowprod"),
+        "{ready:#?}"
     );
     drop(b);
     check_drill("durable-storage").await;
@@ -161,7 +200,27 @@ async fn duplicate_timers_are_disabled_in_the_old_region() {
     let (mut b, _) = start("duplicate-timers").await;
     let d = decision(&mut b).await;
     let rec = d.recommendation.expect("a recommendation");
+    assert_eq!(
+        (rec.action.kind, rec.action.target.as_str()),
+        (ActionKind::SuppressOn, "krc"),
+        "{rec:#?}"
+    );
+    b.run(ActionKind::SuppressOn, "krc").await;
+    let d = decision(&mut b).await;
+    let rec = d.recommendation.expect("a recommendation");
     assert_eq!(rec.action.target, "func-reconcile-prod-jpe", "{rec:#?}");
+    // japaneast already runs the timers: disabling them in krc moves no data.
+    let data = d
+        .gates
+        .iter()
+        .find(|g| g.gate == GateId::DataConsistency)
+        .expect("data consistency gate");
+    assert_eq!(data.status, GateStatus::Pass, "{data:#?}");
+    assert!(
+        d.gates.iter().all(decide::GateResult::allows),
+        "{:#?}",
+        d.gates
+    );
     drop(b);
     let b = check_drill("duplicate-timers").await;
     let snap = b.snapshot().await;

@@ -165,6 +165,7 @@ fn first_action(
         cx,
         now,
     );
+    let rec = super::prepare::suppress_first(rec, snap, estate, cx, now);
     let node = strategy_node(s);
     if cx.in_flight.contains(&rec.action) {
         let words = format!(

@@ -11,7 +11,8 @@ use crate::model::Snapshot;
 use super::evidence::{age, clock, fresh};
 use super::gates::Tally;
 use super::reach::Reach;
-use super::{ActionKind, GateCheck, ProposedAction};
+use super::timers::enabled_timers;
+use super::{ActionKind, GateCheck, GateStatus, ProposedAction};
 
 fn is_geo(sku: &str) -> bool {
     let s = sku.to_ascii_uppercase();
@@ -111,6 +112,28 @@ fn queues(
     })
 }
 
+/// A timers action whose target already runs every one of its timer functions moves no role:
+/// it only stops the duplicates in the other region, so no data has to have caught up first.
+fn timers_stay(action: &ProposedAction, r: &Reach<'_>, estate: &Estate) -> Option<String> {
+    if action.kind != ActionKind::Timers {
+        return None;
+    }
+    let target = r.apps.first()?;
+    let conf = estate.app(&target.name)?;
+    if conf.timer_functions.is_empty()
+        || enabled_timers(target, &conf.timer_functions).len() != conf.timer_functions.len()
+    {
+        return None;
+    }
+    let others: Vec<&str> = r.pairs.iter().map(|(o, _)| o.name.as_str()).collect();
+    Some(format!(
+        "{} already runs {}: the action only disables them in {}, so no data moves with it",
+        target.name,
+        conf.timer_functions.join(", "),
+        others.join(", ")
+    ))
+}
+
 /// The data-consistency checks for an action.
 pub fn checks(
     action: &ProposedAction,
@@ -121,6 +144,13 @@ pub fn checks(
 ) -> Vec<GateCheck> {
     let rpo = Duration::minutes(i64::from(estate.rpo_minutes));
     let src = r.source.clone().unwrap_or_default();
+    if let Some(words) = timers_stay(action, r, estate) {
+        return vec![GateCheck {
+            name: "no role moves".to_owned(),
+            status: GateStatus::Pass,
+            detail: words,
+        }];
+    }
     match action.kind {
         ActionKind::AliasFailover => {
             let ns = estate

@@ -11,10 +11,12 @@ use chrono::{DateTime, Duration, Utc};
 use crate::config::Estate;
 use crate::model::{AppState, Health, MetricPoint, Snapshot};
 
-use super::evidence::{Change, changes, clock, ev, fresh, hhmm, last_known_good, promoted};
+use super::evidence::{
+    Change, ChangeKind, changes, clock, ev, fresh, hhmm, last_known_good, promoted,
+};
 use super::onset::change_point;
 use super::scope::app_dependencies;
-use super::{Answer, DecideContext, Evidence};
+use super::{ActionKind, Answer, DecideContext, Evidence};
 
 /// How long before the onset a change still counts as its likely cause.
 pub const CAUSE_WINDOW: Duration = Duration::minutes(30);
@@ -117,11 +119,29 @@ fn lead(c: &Change, onset: DateTime<Utc>) -> String {
 
 /// The changes to `app` that could have caused an onset: those seen in the reads, or else the
 /// release production runs that was deployed to another slot shortly before.
+/// The version production ran before the commander swapped `app`: the swap moved it into the
+/// other slot, whose health report now names it. `None` when no swap of `app` succeeded.
+fn swapped_out(app: &AppState, cx: &DecideContext, now: DateTime<Utc>) -> Option<String> {
+    let swapped = cx.actions.iter().any(|a| {
+        matches!(a.action.kind, ActionKind::Swap | ActionKind::SwapBack)
+            && a.action.target == app.name
+            && a.succeeded == Some(true)
+    });
+    if !swapped {
+        return None;
+    }
+    app.slots
+        .iter()
+        .filter(|s| s.name != "production")
+        .find_map(|s| fresh(&s.health, now).ok()?.version.clone())
+}
+
 fn candidates(
     snap: &Snapshot,
     app: &AppState,
     running: Option<&str>,
     onset: DateTime<Utc>,
+    cx: &DecideContext,
     now: DateTime<Utc>,
 ) -> Vec<Change> {
     let mut seen: Vec<Change> = changes(snap, app, now)
@@ -130,6 +150,24 @@ fn candidates(
         .collect();
     if seen.is_empty() {
         seen.extend(promoted(app, running, onset, CAUSE_WINDOW, now).filter(|c| within(c, onset)));
+    }
+    if seen
+        .iter()
+        .all(|c| cx.first_action_at().is_some_and(|t| c.at >= t))
+    {
+        // Only the commander's own changes in view: the commander's swap replaced the release's
+        // swap as the site's last swap, and production no longer runs the release, until the
+        // activity log (which reports late) shows the release's swap. The release is what the
+        // swap moved out of production.
+        let before = swapped_out(app, cx, now);
+        seen.extend(
+            promoted(app, before.as_deref(), onset, CAUSE_WINDOW, now)
+                .filter(|c| within(c, onset))
+                .map(|c| Change {
+                    kind: ChangeKind::SwappedOut,
+                    ..c
+                }),
+        );
     }
     seen
 }
@@ -151,7 +189,7 @@ pub fn deploy_related(
             .production()
             .and_then(|s| fresh(&s.health, now).ok())
             .and_then(|h| h.version.clone());
-        for c in candidates(snap, app, running.as_deref(), onset.at, now) {
+        for c in candidates(snap, app, running.as_deref(), onset.at, cx, now) {
             // Once an action has run, production may run another version because of it.
             let comparable = acted.is_none_or(|t| t < c.at);
             if let (Some(v), Some(r), true) = (&c.version, &running, comparable)

@@ -83,6 +83,9 @@ pub enum ChangeKind {
     /// A release deployed to a slot that production now runs, before the swap that put it
     /// there shows in any read (the activity log lags by minutes).
     Promoted,
+    /// A release deployed to a slot that production ran until the commander's swap moved it
+    /// back out, before the swap that had put it there shows in any read.
+    SwappedOut,
 }
 
 impl ChangeKind {
@@ -92,6 +95,7 @@ impl ChangeKind {
             Self::Deployment => "deployment",
             Self::Swap => "slot swap",
             Self::Promoted => "release promoted",
+            Self::SwappedOut => "release swapped out",
         }
     }
 }
@@ -122,14 +126,19 @@ impl Change {
     pub fn words(&self) -> String {
         let what = match self.kind {
             ChangeKind::Swap => format!("slot swap {}→production", self.slot),
-            ChangeKind::Promoted => {
+            ChangeKind::Promoted | ChangeKind::SwappedOut => {
                 let by = self
                     .who
                     .as_deref()
                     .map(|w| format!(" by {w}"))
                     .unwrap_or_default();
+                let how = if self.kind == ChangeKind::Promoted {
+                    "now runs in production"
+                } else {
+                    "ran in production until the commander's swap"
+                };
                 return format!(
-                    "{} on {}, deployed to {} at {}{by}, now runs in production (the swap is not in the activity log yet)",
+                    "{} on {}, deployed to {} at {}{by}, {how} (the swap is not in the activity log yet)",
                     self.version.as_deref().unwrap_or("a release"),
                     self.app,
                     self.slot,

@@ -43,7 +43,7 @@ pub fn with_outside_changes<'a>(
             let (kind, strategy) = match c.kind {
                 ChangeKind::Swap => (ActionKind::Swap, Strategy::SlotSwap),
                 ChangeKind::Deployment => (ActionKind::Redeploy, Strategy::Redeploy),
-                ChangeKind::Promoted => continue,
+                ChangeKind::Promoted | ChangeKind::SwappedOut => continue,
             };
             found.push(ActionRecord {
                 action: ProposedAction {

@@ -1,8 +1,11 @@
 //! Refinements of a failover recommendation that the runbook asks for before (or instead of)
 //! moving a region's traffic: when the failing dependency is a geo-redundant storage account
 //! shared by both regions (seed 001, scenario 3), fail the account over, since moving compute
-//! does not help; and when a regional failover is blocked only because the secondary's
-//! settings or keys differ (seed 004), sync the secondary first. Pure.
+//! does not help; when a regional failover is blocked only because the secondary's settings or
+//! keys differ (seed 004), sync the secondary first; and when an action that switches a role
+//! without suppressing alerts itself (alias, storage or timers) meets the alert-suppression gate
+//! with no suppression on record for its region, suppress alerts for that region first (seed 000,
+//! "alert suppression or rerouting during controlled switch"). Pure.
 
 use chrono::{DateTime, Utc};
 
@@ -15,6 +18,7 @@ use super::scope::{DepKind, RegionView};
 use super::sync::{DigestDiff, differs_by_design, no_exceptions};
 use super::{
     ActionKind, DecideContext, GateId, GateStatus, ProposedAction, Recommendation, gates_for,
+    safety_for,
 };
 
 /// The account to fail over when every failing dependency of the region is one geo-redundant
@@ -139,6 +143,67 @@ pub fn sync_first(
     Recommendation {
         strategy: rec.strategy,
         action: ProposedAction::new(ActionKind::SyncSecondary, &secondary.name),
+        reasons,
+    }
+}
+
+/// An action held by the alert-suppression gate alone among what a commander can remedy — no
+/// suppression on record for the region it switches away from — becomes `suppress-on` for that
+/// region first, the action following once it is on record. Not when a safety rule refuses the
+/// action (alerts would be held for a switch that cannot happen), nor when the gate is overridden.
+/// The other gates that still hold the action are named in the reasons, so the commander knows
+/// what the switch will still ask for.
+pub fn suppress_first(
+    rec: Recommendation,
+    snap: &Snapshot,
+    estate: &Estate,
+    cx: &DecideContext,
+    now: DateTime<Utc>,
+) -> Recommendation {
+    let gates = gates_for(&rec.action, snap, estate, cx, now);
+    let Some(alerts) = gates
+        .iter()
+        .find(|g| g.gate == GateId::AlertSuppression && !g.allows())
+    else {
+        return rec;
+    };
+    let Some(region) = reach(&rec.action, snap, estate)
+        .source
+        .filter(|r| estate.region(r).is_some())
+    else {
+        return rec;
+    };
+    if safety_for(&rec.action, snap, estate, cx, now)
+        .iter()
+        .any(|c| !c.allows())
+    {
+        return rec;
+    }
+    let then = format!("{} {}", rec.action.kind.name(), rec.action.target);
+    let mut reasons = vec![format!(
+        "suppress alerts for {region} first: {then} is a controlled switch and the alert suppression gate holds it"
+    )];
+    reasons.extend(
+        alerts
+            .checks
+            .iter()
+            .filter(|c| c.status != GateStatus::Pass)
+            .map(|c| format!("{}: {}", c.name, c.detail)),
+    );
+    let still: Vec<String> = gates
+        .iter()
+        .filter(|g| g.gate != GateId::AlertSuppression && !g.allows())
+        .map(|g| format!("{} {}", g.gate.label(), g.status.label()))
+        .collect();
+    reasons.push(if still.is_empty() {
+        format!("then: {then}")
+    } else {
+        format!("then: {then} (still held by: {})", still.join("; "))
+    });
+    reasons.extend(rec.reasons);
+    Recommendation {
+        strategy: rec.strategy,
+        action: ProposedAction::new(ActionKind::SuppressOn, &region),
         reasons,
     }
 }

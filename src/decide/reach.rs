@@ -20,6 +20,9 @@ pub struct Reach<'a> {
     pub pairs: Vec<(&'a AppState, &'a AppState)>,
     /// Why nothing could be resolved, when the target is unknown to the estate.
     pub unresolved: Option<String>,
+    /// The failing dependency the action itself restores (the storage account a storage
+    /// failover moves): apps failing on it alone are not a reason to hold the action.
+    pub restores: Option<String>,
 }
 
 fn app_state<'a>(snap: &'a Snapshot, name: &str) -> Option<&'a AppState> {
@@ -105,6 +108,7 @@ fn storage_reach<'a>(target: &str, snap: &'a Snapshot, estate: &Estate) -> Reach
         source: Some(acct.region.clone()),
         pairs: pairs_of(snap, users, &towards),
         towards,
+        restores: Some(acct.name.clone()),
         ..Reach::default()
     }
 }
@@ -127,6 +131,7 @@ fn timers_reach<'a>(target: &str, snap: &'a Snapshot) -> Reach<'a> {
         apps: vec![a],
         pairs: others.into_iter().map(|o| (o, a)).collect(),
         unresolved: None,
+        restores: None,
     }
 }
 
@@ -148,6 +153,7 @@ pub fn reach<'a>(action: &ProposedAction, snap: &'a Snapshot, estate: &Estate) -
             towards,
             apps: vec![a],
             unresolved: None,
+            restores: None,
         }
     };
     match action.kind {

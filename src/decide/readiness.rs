@@ -14,16 +14,40 @@ use super::GateCheck;
 use super::evidence::fresh;
 use super::gates::Tally;
 use super::reach::Reach;
+use super::scope::failing_checks;
 use super::sync::{DigestDiff, differs_by_design, no_exceptions, timer_disabled};
 
 /// How far back "warm" looks for requests.
 pub const WARM_WINDOW: Duration = Duration::minutes(5);
 
-fn healthy(secondaries: &[&AppState], now: DateTime<Utc>) -> GateCheck {
+/// Whether `app` fails only on `dep` (the dependency the action restores), by its health checks.
+pub fn fails_only_on(
+    app: &AppState,
+    dep: Option<&str>,
+    estate: &Estate,
+    now: DateTime<Utc>,
+) -> bool {
+    let Some(dep) = dep else {
+        return false;
+    };
+    let failing = failing_checks(estate, app, now);
+    !failing.is_empty() && failing.iter().all(|d| d.name == dep)
+}
+
+fn healthy(
+    secondaries: &[&AppState],
+    restores: Option<&str>,
+    estate: &Estate,
+    now: DateTime<Utc>,
+) -> GateCheck {
     let mut t = Tally::default();
+    let mut spared = Vec::new();
     for s in secondaries {
         match s.production().map(|p| fresh(&p.health, now)) {
             Some(Ok(r)) if r.status == Health::Healthy => {}
+            Some(Ok(_)) if fails_only_on(s, restores, estate, now) => {
+                spared.push(s.name.clone());
+            }
             Some(Ok(r)) => t.fail.push(format!(
                 "{} {}{}",
                 s.name,
@@ -41,12 +65,21 @@ fn healthy(secondaries: &[&AppState], now: DateTime<Utc>) -> GateCheck {
             Err(e) => t.unknown.push(format!("{} platform {e}", s.name)),
         }
     }
+    let restores = restores.unwrap_or_default();
     t.check("secondary healthy", |p| {
-        format!(
+        let mut d = format!(
             "{} of {} healthy, platform available",
-            p.len(),
+            p.len().saturating_sub(spared.len()),
             secondaries.len()
-        )
+        );
+        if !spared.is_empty() {
+            let _ = write!(
+                d,
+                "; {} failing only on {restores}, which this action restores",
+                spared.join(", ")
+            );
+        }
+        d
     })
 }
 
@@ -202,7 +235,7 @@ pub fn checks(r: &Reach<'_>, estate: &Estate, now: DateTime<Utc>) -> Vec<GateChe
         }
     }
     vec![
-        healthy(&secondaries, now),
+        healthy(&secondaries, r.restores.as_deref(), estate, now),
         warm(&secondaries, now),
         in_sync(&r.pairs, false, now),
         in_sync(&r.pairs, true, now),

@@ -10,6 +10,7 @@ use crate::model::{Observed, RouteState, Snapshot};
 
 use super::evidence::fresh;
 use super::reach::Reach;
+use super::readiness::fails_only_on;
 use super::scope::region_view;
 use super::{ActionKind, ProposedAction};
 
@@ -113,7 +114,24 @@ pub fn unhealthy_target(
     }
     let mut fine = Vec::new();
     for region in &r.towards {
-        let v = region_view(snap, estate, region, now);
+        let mut v = region_view(snap, estate, region, now);
+        // What fails there only on the dependency the action restores does not count against
+        // the region (the shared account a storage failover moves).
+        let mut restored = Vec::new();
+        if let Some(dep) = r.restores.as_deref() {
+            v.deps.retain(|d| d.name != dep);
+            v.failing.retain(|name| {
+                let only = snap
+                    .apps
+                    .iter()
+                    .find(|a| a.name == *name)
+                    .is_some_and(|a| fails_only_on(a, Some(dep), estate, now));
+                if only {
+                    restored.push(name.clone());
+                }
+                !only
+            });
+        }
         if !v.failing.is_empty() || !v.deps.is_empty() || !v.platform.is_empty() {
             return Err(v.words());
         }
@@ -123,7 +141,14 @@ pub fn unhealthy_target(
                 v.unknown.join("; ")
             ));
         }
-        fine.push(v.words());
+        match (restored.is_empty(), r.restores.as_deref()) {
+            (false, Some(dep)) => fine.push(format!(
+                "{} ({} failing only on {dep}, which this action restores)",
+                v.words(),
+                restored.join(", ")
+            )),
+            _ => fine.push(v.words()),
+        }
     }
     Ok(fine.join("; "))
 }

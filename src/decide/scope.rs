@@ -330,10 +330,7 @@ pub fn affected<'a>(
             .as_ref()
             .is_some_and(|i| i.apps.contains(&a.name))
     };
-    let twice: Vec<String> = super::timers::duplicates(snap, estate)
-        .into_iter()
-        .map(|d| d.idle.name.clone())
-        .collect();
+    let twice = super::timers::duplicated(snap, estate);
     snap.apps
         .iter()
         .filter(|a| named(a) || is_failing(a, now) == Some(true) || twice.contains(&a.name))

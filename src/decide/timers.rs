@@ -55,7 +55,8 @@ fn routed_away(snap: &Snapshot, estate: &Estate, region: &str) -> bool {
         })
 }
 
-fn enabled_timers(app: &AppState, timers: &[String]) -> Vec<String> {
+/// The timers of `timers` that `app` runs (enabled), as read.
+pub fn enabled_timers(app: &AppState, timers: &[String]) -> Vec<String> {
     let functions = app.functions.get().map(Vec::as_slice);
     let settings = app.settings.get();
     timers
@@ -102,6 +103,15 @@ pub fn duplicates<'a>(snap: &'a Snapshot, estate: &Estate) -> Vec<Duplicate<'a>>
         }
     }
     out
+}
+
+/// The apps whose timers run although their counterpart's do (the side to disable): affected
+/// although healthy.
+pub fn duplicated(snap: &Snapshot, estate: &Estate) -> Vec<String> {
+    duplicates(snap, estate)
+        .into_iter()
+        .map(|d| d.idle.name.clone())
+        .collect()
 }
 
 impl Duplicate<'_> {

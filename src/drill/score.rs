@@ -36,6 +36,9 @@ pub enum RpoEstimate {
     /// Traffic moved while storage replication was this far behind, with this many messaging
     /// operations not yet replicated, as journaled before the move.
     Lag(Duration, u64),
+    /// Only messaging moved (a geo-DR alias): this many operations were not yet replicated, as
+    /// journaled before the move; no storage replication was involved.
+    Messaging(u64),
     /// Traffic moved and the journal records no replication figure.
     Unknown,
 }

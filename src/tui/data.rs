@@ -123,7 +123,11 @@ impl DataView {
             // time puts it.
             self.insert(e);
         }
-        self.incident = Incident::observe(self.incident.take(), &snap);
+        self.incident = Incident::observe_with(
+            self.incident.take(),
+            &snap,
+            &decide::timers::duplicated(&snap, &self.estate),
+        );
         self.snapshot = Some(Arc::clone(&snap));
         self.decide();
         self.changes = changes(&snap);

@@ -147,7 +147,11 @@ impl Worker {
                         snapshots_open = false;
                     } else {
                         let snap = Arc::clone(&self.rt.snapshots.borrow_and_update());
-                        self.incident = Incident::observe(self.incident.take(), &snap);
+                        self.incident = Incident::observe_with(
+                            self.incident.take(),
+                            &snap,
+                            &decide::timers::duplicated(&snap, &self.rt.estate),
+                        );
                         self.journal_picture(&snap);
                         if let Some(t) = &self.rt.taken_in {
                             t.send_replace(snap.taken_at);

@@ -140,7 +140,7 @@ pub async fn run_with(
             .map_err(|_| eyre!("the action runtime did not take in the snapshot"))?
             .map_err(|_| eyre!("the action runtime stopped"))?;
         pilot.drain();
-        incident = Incident::observe(incident.take(), &snap);
+        incident = observe(incident.take(), &snap, &demo.estate);
         let now = clock.now();
         let d = decide::evaluate(&snap, &demo.estate, &pilot.context(incident.as_ref()), now);
         if d.summary != last_summary {
@@ -250,6 +250,12 @@ fn runtime(
         taken_in: Some(seen_tx),
     });
     Ok((port, task, snap_tx, seen_rx))
+}
+
+/// The incident moved on with a snapshot, the apps running duplicate timers counted as affected
+/// (as the action runtime counts them).
+fn observe(incident: Option<Incident>, snap: &Snapshot, estate: &Estate) -> Option<Incident> {
+    Incident::observe_with(incident, snap, &decide::timers::duplicated(snap, estate))
 }
 
 /// The apps whose production is not healthy.

@@ -4,6 +4,7 @@
 use chrono::Duration;
 
 use super::{RpoEstimate, moves_region, span};
+use crate::decide::ActionKind;
 use crate::journal::{Entry, Record};
 use crate::sim::scenario::Offset;
 
@@ -24,6 +25,10 @@ pub(super) fn rpo_item(rpo: &RpoEstimate, target: Offset) -> Item {
              messaging operation(s) were not yet replicated",
             span(*d)
         ),
+        RpoEstimate::Messaging(n) => format!(
+            "{n} messaging operation(s) not yet replicated when the alias moved; no storage \
+             moved (geo-DR replicates metadata: events not yet consumed stay in the old primary)"
+        ),
         RpoEstimate::Unknown => {
             "unknown: traffic moved and the journal records no replication figure".to_owned()
         }
@@ -35,6 +40,7 @@ pub(super) fn rpo_item(rpo: &RpoEstimate, target: Offset) -> Item {
         met: match rpo {
             RpoEstimate::NothingMoved => true,
             RpoEstimate::Lag(d, _) => *d <= target.delta(),
+            RpoEstimate::Messaging(n) => *n == 0,
             RpoEstimate::Unknown => false,
         },
     }
@@ -57,22 +63,35 @@ pub(super) fn rpo_estimate(records: &[Record]) -> RpoEstimate {
             _ => None,
         })
         .collect();
-    let pending = notes.iter().map(|n| pending(n)).max().unwrap_or(0);
-    notes
-        .into_iter()
-        .flat_map(lags)
-        .max()
-        .map_or(RpoEstimate::Unknown, |lag| RpoEstimate::Lag(lag, pending))
+    let pending_figures: Vec<u64> = notes.iter().filter_map(|n| pending(n)).collect();
+    let pending_max = pending_figures.iter().copied().max();
+    let alias_only = matches!(
+        &records[moved].entry,
+        Entry::Intent(i) if i.action.kind == ActionKind::AliasFailover
+    );
+    match notes.into_iter().flat_map(lags).max() {
+        Some(lag) => RpoEstimate::Lag(lag, pending_max.unwrap_or(0)),
+        None => match pending_max {
+            Some(n) if alias_only => RpoEstimate::Messaging(n),
+            _ => RpoEstimate::Unknown,
+        },
+    }
 }
 
-/// The `<n> pending replication operations` of a text, summed.
-fn pending(text: &str) -> u64 {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    words
-        .windows(3)
-        .filter(|w| w[1] == "pending" && w[2].starts_with("replication"))
+/// The pending replication operations a text records, summed: `<n> pending replication
+/// operations` and the gate's `<alias> <n> pending` for one caught up; `None` when it records
+/// no such figure.
+fn pending(text: &str) -> Option<u64> {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let figures: Vec<u64> = words
+        .windows(2)
+        .filter(|w| w[1] == "pending")
         .filter_map(|w| w[0].parse::<u64>().ok())
-        .sum()
+        .collect();
+    (!figures.is_empty()).then(|| figures.iter().sum())
 }
 
 /// Every `<offset> behind` in a text (`stworkflowprod last sync 09:00:51, 1m09s behind`).

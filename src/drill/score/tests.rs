@@ -267,6 +267,50 @@ fn a_failover_without_a_replication_figure_has_an_unknown_rpo() {
 }
 
 #[test]
+fn an_alias_failover_with_its_pending_figure_journaled_has_a_messaging_rpo() {
+    let mut sp = spec();
+    sp.expected_strategy = Strategy::Failover;
+    sp.expected_actions = vec![ActionKind::AliasFailover];
+    let j = |pending: u64| {
+        J::default()
+            .declared(60)
+            .note(
+                170,
+                &format!(
+                    "RPO exposure before alias-failover evh-functions-prod: PASS messaging \
+                     replication caught up: evh-functions-prod {pending} pending; UNKNOWN queue \
+                     backlog within RPO: not known: telemetry"
+                ),
+            )
+            .action(
+                180,
+                ActionKind::AliasFailover,
+                "evh-functions-prod",
+                Vec::new(),
+            )
+            .closed(400, true)
+    };
+    let s = score(&j(0).0, &sp, t0());
+    assert_eq!(s.rpo, RpoEstimate::Messaging(0));
+    let rpo = item(&s, "RPO (estimate)");
+    assert!(rpo.met, "{rpo:?}");
+    assert!(rpo.achieved.contains("events not yet consumed"), "{rpo:?}");
+    let s = score(&j(4).0, &sp, t0());
+    assert_eq!(s.rpo, RpoEstimate::Messaging(4));
+    assert!(!item(&s, "RPO (estimate)").met);
+    // A regional failover with only a messaging figure still has no storage figure: unknown.
+    let j = J::default()
+        .declared(60)
+        .note(
+            170,
+            "RPO exposure before failover krc: sb-functions-prod 0 pending",
+        )
+        .action(180, ActionKind::Failover, "krc", Vec::new())
+        .closed(400, true);
+    assert_eq!(score(&j.0, &sp, t0()).rpo, RpoEstimate::Unknown);
+}
+
+#[test]
 fn a_close_the_engine_did_not_validate_is_not_a_recovery() {
     let j = J::default()
         .declared(75)

@@ -32,10 +32,17 @@ fn seen_at(app: &AppState, snap: &Snapshot) -> DateTime<Utc> {
 impl Incident {
     /// Moves the incident on with a new snapshot: detects, widens, recovers or relapses.
     pub fn observe(current: Option<Self>, snap: &Snapshot) -> Option<Self> {
+        Self::observe_with(current, snap, &[])
+    }
+
+    /// [`Incident::observe`], with the apps the engine counts as affected although their health
+    /// is fine (timer functions running in both regions, `decide::timers::duplicated`): they
+    /// open or widen the incident like a failing app, and it has not recovered while any remain.
+    pub fn observe_with(current: Option<Self>, snap: &Snapshot, also: &[String]) -> Option<Self> {
         let failing: Vec<&AppState> = snap
             .apps
             .iter()
-            .filter(|a| is_failing(a.health()))
+            .filter(|a| is_failing(a.health()) || also.contains(&a.name))
             .collect();
         let mut inc = if let Some(i) = current {
             i
@@ -103,5 +110,16 @@ mod tests {
         );
         let relapse = Incident::observe(Some(after), &bad).expect("kept");
         assert_eq!(relapse.recovered_at, None);
+    }
+
+    #[test]
+    fn a_healthy_app_the_engine_counts_as_affected_opens_the_incident_until_it_is_not() {
+        let calm = fixtures::calm();
+        let twice = vec!["func-orders-prod-krc".to_owned()];
+        let inc = Incident::observe_with(None, &calm, &twice).expect("detected");
+        assert_eq!(inc.apps, twice);
+        assert_eq!(inc.recovered_at, None);
+        let after = Incident::observe_with(Some(inc), &calm, &[]).expect("kept");
+        assert!(after.recovered_at.is_some());
     }
 }
