@@ -10,10 +10,12 @@
 //!   (no outcome, not reconciled), when the write arrived: the write-ahead rule;
 //! - the journal always opens and holds committed lines only; sequence numbers run 1..=N, none
 //!   lost or used twice; no plan has two intents;
-//! - every intent left unfinished by a kill is reconciled (a `reconciled` entry) by the next run.
+//! - every intent left unfinished by a kill is reconciled (a `reconciled` entry) by the next run;
+//! - no action fails because of a kill (nothing interrupted is repeated into a conflict).
 //!
-//! [`KILLS`] kills run in the suite (at least 50); `WARROOM_KILLS=500 cargo test --test
-//! kill_resume` is the stress run. The kill points come from a seeded generator (the seed is
+//! Rounds run until [`KILLS`] kills have struck while an action ran (at or after one of its
+//! writes, or with its intent open on disk); `WARROOM_KILLS=500 cargo test --test kill_resume`
+//! is the stress run. The kill points come from a seeded generator (the seed is
 //! printed; `WARROOM_KILL_SEED` replays one).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,14 +30,19 @@ use warroom::journal::{self, Entry, Journal, Record, Resumed};
 use warroom::sim::world::OpTimings;
 use warroom::sim::{Scenario, SimClock, SimHandle, SimOptions, SimServer, WriteRequest};
 
-/// Kills in the suite.
-const KILLS: usize = 52;
+/// Kills while an action runs, in the suite.
+const KILLS: usize = 50;
 /// The drills flown, round by round.
-const DRILLS: &[&str] = &["c-traffic-manager", "a-slot-swap"];
-/// Kills per round (a fresh simulator and state directory each round).
-const KILLS_PER_ROUND: usize = 13;
+const DRILLS: &[&str] = &[
+    "c-traffic-manager",
+    "a-slot-swap",
+    "secondary-out-of-sync",
+    "c-event-hubs",
+];
+/// The most kills in one round (a fresh simulator and state directory each round).
+const MAX_KILLS_PER_ROUND: usize = 12;
 /// The longest the last run of a round may take to reconcile what the kills left.
-const SETTLE: Duration = Duration::from_secs(60);
+const SETTLE: Duration = Duration::from_mins(1);
 /// How often the journal is read while waiting for a run to settle.
 const POLL: Duration = Duration::from_millis(100);
 
@@ -248,10 +255,21 @@ fn spawn(drill: &str, estate: &Path, state: &Path, log: &Path) -> Child {
         .expect("warroom starts")
 }
 
-/// One round: a fresh simulator and state directory, `kills` lives each killed, then a last
-/// life that must reconcile what the kills left. Returns the kills made.
-async fn round(drill: &str, kills: usize, rng: &mut Rng, base: &Path) -> usize {
-    let dir = base.join(format!("{drill}-{}", rng.next() % 100_000));
+/// What one round came to.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    /// Kills made.
+    kills: usize,
+    /// Kills that struck while an action ran (at or after one of its writes, or with an intent
+    /// open on disk).
+    mid_action: usize,
+}
+
+/// One round: a fresh simulator and state directory; lives killed one after another until the
+/// actions are over (a life that wrote nothing and left nothing open), or the drill recovered;
+/// then a last life that must reconcile what the kills left.
+async fn round(drill: &str, rng: &mut Rng, base: &Path) -> Tally {
+    let dir = base.join(format!("{drill}-{}", rng.next() % 1_000_000));
     std::fs::create_dir_all(&dir).expect("the round's folder");
     let state = dir.join("state");
     let log = dir.join("warroom.out");
@@ -263,22 +281,26 @@ async fn round(drill: &str, kills: usize, rng: &mut Rng, base: &Path) -> usize {
     }));
     let hook = Arc::clone(&watch);
     sim.on_write(move |req| on_write(&hook, req));
+    let run = |w: &Shared| {
+        let child = spawn(drill, &estate, &state, &log);
+        lock(w).pid = Some(child.id());
+        child
+    };
 
-    let mut made = 0;
+    let mut tally = Tally::default();
     let mut left_open: BTreeSet<String> = BTreeSet::new();
-    while made < kills {
-        let at = if rng.below(2) == 0 {
+    while tally.kills < MAX_KILLS_PER_ROUND {
+        // Mostly at a write (an action is running then), sometimes at any moment.
+        let at = if rng.below(5) < 4 {
             KillAt::Write {
-                n: 1 + rng.below(4) as usize,
+                n: 1 + rng.below(3) as usize,
                 delay: Duration::from_millis(rng.below(200)),
             }
         } else {
-            KillAt::After(Duration::from_millis(300 + rng.below(2_700)))
+            KillAt::After(Duration::from_millis(200 + rng.below(1_800)))
         };
-        let mut child = spawn(drill, &estate, &state, &log);
         {
             let mut g = lock(&watch);
-            g.pid = Some(child.id());
             g.writes = 0;
             g.killed = false;
             g.kill_at_write = match at {
@@ -286,47 +308,76 @@ async fn round(drill: &str, kills: usize, rng: &mut Rng, base: &Path) -> usize {
                 KillAt::After(_) => None,
             };
         }
-        let started = Instant::now();
+        let mut child = run(&watch);
         let limit = match at {
             KillAt::After(d) => d,
             // A life that never reaches its chosen write is killed after a while anyway.
-            KillAt::Write { .. } => Duration::from_secs(4),
+            KillAt::Write { .. } => Duration::from_millis(2_500),
         };
-        let status = loop {
-            if let Some(s) = child.try_wait().expect("waits on warroom") {
-                break Some(s);
-            }
-            if started.elapsed() >= limit && !lock(&watch).killed {
-                lock(&watch).killed = true;
-                sigkill(child.id());
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        };
-        lock(&watch).pid = None;
-        let killed = lock(&watch).killed;
-        if !killed {
+        let ended_itself = life(&mut child, &watch, limit).await;
+        if let Some(code) = ended_itself {
             // It finished on its own: the recovery was validated and the incident closed.
             assert_eq!(
-                status.and_then(|s| s.code()),
+                code,
                 Some(0),
-                "warroom ended on its own without the recovery; see {}",
+                "warroom ended on its own; see {}",
                 log.display()
             );
             break;
         }
-        made += 1;
-        if let Some(d) = incident(&state) {
-            left_open.extend(open_intents(&journal::read(&d).0).into_keys());
+        tally.kills += 1;
+        let open = incident(&state)
+            .map(|d| open_intents(&journal::read(&d).0))
+            .unwrap_or_default();
+        let wrote = lock(&watch).writes > 0;
+        if wrote || !open.is_empty() {
+            tally.mid_action += 1;
+        } else {
+            // Nothing was running and nothing is open: the actions are over.
+            break;
         }
+        left_open.extend(open.into_keys());
     }
 
     // The last life: it must reconcile every intent the kills left open.
-    let mut child = spawn(drill, &estate, &state, &log);
-    lock(&watch).pid = Some(child.id());
     lock(&watch).kill_at_write = None;
+    let mut child = run(&watch);
+    settle(&mut child, &state, &left_open, &log).await;
+    lock(&watch).pid = None;
+
+    let folder = incident(&state).expect("an incident was journaled");
+    check_journal(&folder, &left_open);
+    let (records, _) = journal::read(&folder);
+    let intents = records
+        .iter()
+        .filter(|r| matches!(r.entry, Entry::Intent(_)))
+        .count();
+    let (writes, violations) = {
+        let g = lock(&watch);
+        (g.total_writes, g.violations.clone())
+    };
+    println!(
+        "  {drill}: {} kills ({} while acting), {writes} writes, {} entries, {intents} intents, \
+         {} left open and reconciled",
+        tally.kills,
+        tally.mid_action,
+        records.len(),
+        left_open.len()
+    );
+    assert!(violations.is_empty(), "{violations:#?}");
+    sim.shutdown().await.expect("the simulator stops");
+    if std::env::var_os("WARROOM_KILL_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    tally
+}
+
+/// Lets the last life run until every intent in `left_open` is reconciled (or it ends), then
+/// stops it.
+async fn settle(child: &mut Child, state: &Path, left_open: &BTreeSet<String>, log: &Path) {
     let started = Instant::now();
     loop {
-        let reconciled = incident(&state)
+        let reconciled = incident(state)
             .map(|d| reconciled(&journal::read(&d).0))
             .unwrap_or_default();
         if left_open.is_subset(&reconciled) || child.try_wait().expect("waits").is_some() {
@@ -342,29 +393,27 @@ async fn round(drill: &str, kills: usize, rng: &mut Rng, base: &Path) -> usize {
     }
     sigkill(child.id());
     let _ = child.wait();
-    lock(&watch).pid = None;
+}
 
-    let dir_of = incident(&state).expect("an incident was journaled");
-    check_journal(&dir_of, &left_open);
-    let (records, _) = journal::read(&dir_of);
-    let intents = records
-        .iter()
-        .filter(|r| matches!(r.entry, Entry::Intent(_)))
-        .count();
-    let g = lock(&watch);
-    println!(
-        "  {drill}: {made} kills, {} writes, {} entries, {intents} intents, {} left open by a \
-         kill and reconciled",
-        g.total_writes,
-        records.len(),
-        left_open.len()
-    );
-    assert!(g.total_writes > 0, "the round wrote to the simulator");
-    assert!(g.violations.is_empty(), "{:#?}", g.violations);
-    drop(g);
-    sim.shutdown().await.expect("the simulator stops");
-    let _ = std::fs::remove_dir_all(&dir);
-    made
+/// Waits for the child to end, killing it after `limit` unless the hook already did; `Some`
+/// with its exit code when it ended by itself.
+async fn life(child: &mut Child, watch: &Shared, limit: Duration) -> Option<Option<i32>> {
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("waits on warroom") {
+            break s;
+        }
+        if started.elapsed() >= limit {
+            let first = !std::mem::replace(&mut lock(watch).killed, true);
+            if first {
+                sigkill(child.id());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let mut g = lock(watch);
+    g.pid = None;
+    (!g.killed).then(|| status.code())
 }
 
 /// The plan ids with a `reconciled` entry.
@@ -392,7 +441,18 @@ fn check_journal(dir: &Path, left_open: &BTreeSet<String>) {
     let mut plans = BTreeSet::new();
     for r in &records {
         if let Entry::Intent(i) = &r.entry {
-            assert!(plans.insert(i.plan_id.clone()), "two intents of {}", i.plan_id);
+            assert!(
+                plans.insert(i.plan_id.clone()),
+                "two intents of {}",
+                i.plan_id
+            );
+        }
+    }
+    // A kill never makes an action fail: what it interrupted is reconciled, not repeated into
+    // a conflict.
+    for r in &records {
+        if let Entry::Outcome(o) = &r.entry {
+            assert_eq!(o.result, "succeeded", "{o:?}");
         }
     }
     let done = reconciled(&records);
@@ -439,20 +499,25 @@ async fn warroom_killed_at_random_points_while_acting_loses_nothing_and_reconcil
     println!("kill points from seed {seed} (WARROOM_KILL_SEED={seed} replays them)");
     let mut rng = Rng(seed);
     let base = std::env::temp_dir().join(format!("warroom-kill-{}", std::process::id()));
-    let mut made = 0;
+    let mut made = Tally::default();
     let mut rounds = 0;
-    while made < total {
+    while made.mid_action < total {
         let drill = DRILLS[rounds % DRILLS.len()];
-        let kills = KILLS_PER_ROUND.min(total - made);
-        let n = round(drill, kills, &mut rng, &base).await;
-        println!("round {rounds}: {drill}, {n} kills");
-        made += n;
+        let t = round(drill, &mut rng, &base).await;
+        made.kills += t.kills;
+        made.mid_action += t.mid_action;
         rounds += 1;
         assert!(
             rounds <= total,
-            "rounds keep ending before their kills: is every run recovering at once?"
+            "rounds keep ending without kills while acting: {made:?} after {rounds} rounds"
         );
     }
-    let _ = std::fs::remove_dir_all(&base);
-    assert!(made >= total, "{made} kills");
+    println!(
+        "{} kills in {rounds} rounds, {} of them while an action ran",
+        made.kills, made.mid_action
+    );
+    if std::env::var_os("WARROOM_KILL_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&base);
+    }
+    assert!(made.mid_action >= total, "{made:?}");
 }

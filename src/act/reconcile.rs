@@ -105,6 +105,22 @@ pub fn overall(observed: &[Observation]) -> Found {
     }
 }
 
+/// A long-running operation that cannot be repeated safely (a swap, a failover), not seen in
+/// place, may not have reached Azure or may still be running: it is unknown, not "not in
+/// place", so the engine verifies it as it stands instead of offering it again into a conflict
+/// (or, for a swap, into undoing the first one when both land).
+fn not_repeated_blindly(o: Observation, what: &str, why: &str) -> Observation {
+    if o.found != Found::NotInPlace {
+        return o;
+    }
+    Observation::unknown(format!(
+        "{}; the {what} may not have reached Azure or may still be running, and {why}: it is \
+         verified as it stands, not repeated (check the operation in Azure before planning \
+         another)",
+        o.words
+    ))
+}
+
 /// Reads back every write effect of an unfinished intent and says what is in place.
 pub async fn reconcile(u: &Unfinished, effects: &dyn Effects) -> Reconciliation {
     let intent = &u.intent;
@@ -124,10 +140,24 @@ pub async fn reconcile(u: &Unfinished, effects: &dyn Effects) -> Reconciliation 
         let o = match effect {
             None => Observation::unknown("this build cannot read the step's effect"),
             Some(e) if e.is_read_only() => continue,
-            Some(e @ Effect::Swap { .. }) => match swap_check(&parsed) {
-                Some(check) => effects.observe(&check).await,
-                None => effects.observe(e).await,
-            },
+            Some(e @ Effect::Swap { .. }) => {
+                let o = match swap_check(&parsed) {
+                    Some(check) => effects.observe(&check).await,
+                    None => effects.observe(e).await,
+                };
+                not_repeated_blindly(o, "swap", "a second swap would undo the first")
+            }
+            Some(e @ Effect::AliasFailover { .. }) => not_repeated_blindly(
+                effects.observe(e).await,
+                "alias failover",
+                "Azure refuses a second failover while one runs, and one that landed broke the \
+                 pairing",
+            ),
+            Some(e @ Effect::StorageFailover { .. }) => not_repeated_blindly(
+                effects.observe(e).await,
+                "storage failover",
+                "Azure refuses a second failover while one runs",
+            ),
             Some(e) => effects.observe(e).await,
         };
         checks.push(format!(
