@@ -255,7 +255,7 @@ async fn round(drill: &str, rng: &mut Rng, base: &Path) -> Tally {
         let limit = match at {
             KillAt::After(d) => d,
             // A life that never reaches its chosen write is killed after a while anyway.
-            KillAt::Write { .. } => Duration::from_millis(2_500),
+            KillAt::Write { .. } => Duration::from_secs(4),
         };
         let ended_itself = life(&mut child, &watch, limit).await;
         if let Some(code) = ended_itself {
@@ -269,14 +269,15 @@ async fn round(drill: &str, rng: &mut Rng, base: &Path) -> Tally {
             break;
         }
         tally.kills += 1;
-        let open = incident(&state)
-            .map(|d| open_intents(&journal::read(&d).0))
+        let records = incident(&state)
+            .map(|d| journal::read(&d).0)
             .unwrap_or_default();
-        let wrote = lock(&watch).writes > 0;
-        if wrote || !open.is_empty() {
+        let open = open_intents(&records);
+        if lock(&watch).writes > 0 || !open.is_empty() {
             tally.mid_action += 1;
-        } else {
-            // Nothing was running and nothing is open: the actions are over.
+        } else if actions_over(&records) || matches!(at, KillAt::Write { .. }) {
+            // Nothing ran and nothing is open, and the engine recommends nothing more or a
+            // whole life passed without a write: the actions are over.
             break;
         }
         left_open.extend(open.into_keys());
@@ -313,6 +314,15 @@ async fn round(drill: &str, rng: &mut Rng, base: &Path) -> Tally {
         let _ = std::fs::remove_dir_all(&dir);
     }
     tally
+}
+
+/// Whether the actions are over: something ran, nothing is open, and the engine's last journaled
+/// decision recommends nothing (it is verifying, or done).
+fn actions_over(records: &[warroom::journal::Record]) -> bool {
+    let r = warroom::journal::Resumed::from_records(records);
+    !r.actions.is_empty()
+        && r.unfinished.is_empty()
+        && r.last_decision.is_some_and(|d| d.recommendation.is_none())
 }
 
 /// Lets the last life run until every intent in `left_open` is reconciled (or it ends), then
