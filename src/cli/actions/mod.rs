@@ -8,7 +8,6 @@
 //! forwards, this task decides nothing the engine has not said and runs nothing unconfirmed.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -32,7 +31,7 @@ mod folder;
 pub(super) mod resume;
 mod view;
 
-pub use folder::{estate_slug, fresh_incident_dir, incident_dir, stamp, stamp_in};
+pub use folder::{estate_slug, incident_dir, stamp, stamp_in};
 
 use view::{forward, view};
 
