@@ -96,6 +96,17 @@ fn a_slot_swap_drill_is_recovered_at_the_console_and_scored_after_it() {
     );
     t.wait_for("the hint journaled", |s| s.contains("note journaled"));
 
+    recover(&t);
+
+    t.keys(&["q"]);
+    let (s, status) = after_exit(&t);
+    assert_eq!(status, "EXIT 0", "a passed drill exits 0\n{s}");
+    check_passed(&s, &state);
+    let _ = std::fs::remove_dir_all(&state);
+}
+
+/// From the swap offered to the incident closed: `a`, `y`, `Esc`, and `a` at Close.
+fn recover(t: &Tmux) {
     t.keys(&["a"]);
     let s = t.wait_for("the plan", |s| s.contains("Press y to run this plan"));
     assert!(
@@ -117,12 +128,12 @@ fn a_slot_swap_drill_is_recovered_at_the_console_and_scored_after_it() {
     t.wait_for("the incident closed", |s| {
         s.contains("incident closed (recovery validated)")
     });
+}
 
-    t.keys(&["q"]);
-    let (s, status) = after_exit(&t);
-    assert_eq!(status, "EXIT 0", "a passed drill exits 0\n{s}");
+/// The printed score of the recovered drill, and its report in the one incident folder.
+fn check_passed(s: &str, state: &Path) {
     assert!(
-        line(&s, "Drill a-slot-swap").contains("A: a bad release with slots"),
+        line(s, "Drill a-slot-swap").contains("A: a bad release with slots"),
         "{s}"
     );
     assert!(
@@ -130,14 +141,14 @@ fn a_slot_swap_drill_is_recovered_at_the_console_and_scored_after_it() {
         "the score, after the terminal was given back\n{s}"
     );
     assert!(
-        line(&s, "✓ Branch chosen").contains("Rollback via slot swap"),
+        line(s, "✓ Branch chosen").contains("Rollback via slot swap"),
         "{s}"
     );
     assert!(
-        line(&s, "✓ Recovery").contains("validated and closed"),
+        line(s, "✓ Recovery").contains("validated and closed"),
         "{s}"
     );
-    assert!(line(&s, "· Hints").contains("1 of 3 revealed"), "{s}");
+    assert!(line(s, "· Hints").contains("1 of 3 revealed"), "{s}");
     assert!(
         !s.contains("The console was quit"),
         "nothing left undone\n{s}"
@@ -145,7 +156,7 @@ fn a_slot_swap_drill_is_recovered_at_the_console_and_scored_after_it() {
 
     // The report where the score says, in the incident folder the console journaled into.
     let report = PathBuf::from(
-        line(&s, "Drill report: ")
+        line(s, "Drill report: ")
             .trim()
             .trim_start_matches("Drill report: "),
     );
@@ -186,7 +197,6 @@ fn a_slot_swap_drill_is_recovered_at_the_console_and_scored_after_it() {
         journal.contains("hint revealed: Line up the failure onset"),
         "the hint is journaled as a note\n{journal}"
     );
-    let _ = std::fs::remove_dir_all(&state);
 }
 
 #[test]
