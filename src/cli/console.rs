@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, WrapErr};
 use tokio::sync::watch;
 
@@ -31,6 +32,20 @@ fn options(args: &ConsoleArgs, read_only: bool, estate: Arc<Estate>) -> ConsoleO
         read_only,
         estate,
         walkthrough: None,
+    }
+}
+
+/// The console draws on a terminal: without one (output piped, no tty) it says so before
+/// anything starts, instead of failing half-way.
+pub(super) fn need_terminal() -> Result<()> {
+    use std::io::IsTerminal as _;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(color_eyre::eyre::eyre!(
+            "the console needs a terminal: stdin and stdout must be one (they are redirected or \
+             there is no tty)"
+        ))
     }
 }
 
@@ -75,25 +90,47 @@ fn action_runtime(
     Ok((port, dir))
 }
 
+/// The demo estate; under a drill, with the drill's RTO target, so that the header measures
+/// against the target the walkthrough shows and the drill is scored against.
+fn demo_estate(scenario: &str) -> Estate {
+    let mut estate = Estate::demo();
+    if let Ok(Some(drill)) = crate::sim::Scenario::builtin(scenario).map(|s| s.drill) {
+        let secs = drill.targets.rto.as_secs().max(1);
+        estate.rto_minutes = u32::try_from((secs + 59) / 60).unwrap_or(estate.rto_minutes);
+    }
+    estate
+}
+
 /// `warroom demo`.
 pub fn demo(scenario: &str, speed: f64, args: &ConsoleArgs) -> ExitCode {
     finish(demo_session(scenario, speed, args).map(|_| ()))
 }
 
+/// What a demo console leaves behind for `warroom drill run NAME` to score.
+pub(super) struct Session {
+    /// The incident folder.
+    pub dir: PathBuf,
+    /// When the console was quit, on the simulated world's clock.
+    pub quit_at: DateTime<Utc>,
+}
+
 /// The console on the demo estate under `scenario` until it is quit; returns the incident
-/// folder (`None` when read-only). `warroom drill run NAME` scores it afterwards.
+/// folder and the virtual time it was quit at (`None` when read-only).
 pub(super) fn demo_session(
     scenario: &str,
     speed: f64,
     args: &ConsoleArgs,
-) -> Result<Option<PathBuf>> {
+) -> Result<Option<Session>> {
+    need_terminal()?;
     log_to_file();
     runtime().and_then(|rt| {
         rt.block_on(async {
-            let demo = start_demo(Estate::demo(), scenario, DemoClock::Running(speed)).await?;
+            let demo =
+                start_demo(demo_estate(scenario), scenario, DemoClock::Running(speed)).await?;
             let (stop_tx, stop_rx) = watch::channel(false);
             let snapshots = demo.observer.spawn(stop_rx);
             let clock = demo.sim.clock().clone();
+            let quit_clock = clock.clone();
             let now: Now = Arc::new(move || clock.now());
             let (port, dir) = if args.read_only {
                 (None, None)
@@ -112,18 +149,22 @@ pub(super) fn demo_session(
             let mut opts = options(args, port.is_none(), demo.estate.clone());
             opts.walkthrough = walkthrough::of(&demo.scenario);
             let result = run_console(snapshots, move || now(), opts, port).await;
+            let quit_at = quit_clock.now();
             let _ = stop_tx.send(true);
             demo.sim
                 .shutdown()
                 .await
                 .wrap_err("stopping the simulator")?;
-            result.map(|()| dir)
+            result.map(|()| dir.map(|dir| Session { dir, quit_at }))
         })
     })
 }
 
 /// `warroom --config FILE`.
 pub fn real(path: &Path, credential: &str, args: &ConsoleArgs) -> ExitCode {
+    if let Err(e) = need_terminal() {
+        return finish(Err(e));
+    }
     log_to_file();
     let r: Result<()> = runtime().and_then(|rt| {
         rt.block_on(async {

@@ -80,7 +80,7 @@ pub enum Command {
         #[arg(long, default_value = "bad-release")]
         scenario: String,
         /// Virtual seconds per wall second.
-        #[arg(long, default_value_t = 1.0)]
+        #[arg(long, default_value_t = 1.0, value_parser = speed, allow_negative_numbers = true)]
         speed: f64,
     },
     /// Print one snapshot of the estate as a table (or JSON).
@@ -181,7 +181,7 @@ pub enum DrillCommand {
         autopilot: bool,
         /// Virtual seconds per wall second: the console's clock (default 1), or with
         /// --autopilot a pace for watching (default: as fast as the simulator answers).
-        #[arg(long)]
+        #[arg(long, value_parser = speed, allow_negative_numbers = true)]
         speed: Option<f64>,
     },
 }
@@ -198,9 +198,22 @@ pub enum SimCommand {
         #[arg(long, default_value_t = 0)]
         port: u16,
         /// Virtual seconds per wall second.
-        #[arg(long, default_value_t = 1.0)]
+        #[arg(long, default_value_t = 1.0, value_parser = speed, allow_negative_numbers = true)]
         speed: f64,
     },
+}
+
+/// A `--speed`: a finite number of virtual seconds per wall second, above zero (at 0 the
+/// simulated world would stand still, and a drill's clock with it).
+fn speed(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Ok(_) => Err(format!(
+            "`{s}` virtual seconds per wall second: the speed must be above 0 (1 is real time, \
+             10 ten times faster)"
+        )),
+        Err(_) => Err(format!("`{s}` is not a number")),
+    }
 }
 
 /// Runs the command line and returns the process exit code.
@@ -261,6 +274,28 @@ mod tests {
         assert!(
             matches!(cli.command, Some(Command::Check { file }) if file.as_path() == std::path::Path::new("estate.toml"))
         );
+    }
+
+    #[test]
+    fn a_speed_is_a_number_above_zero() {
+        for bad in ["0", "-1", "nan", "inf", "fast"] {
+            for args in [
+                vec!["warroom", "drill", "run", "a-slot-swap", "--speed", bad],
+                vec!["warroom", "demo", "--speed", bad],
+            ] {
+                let e = Cli::try_parse_from(&args).expect_err("refused");
+                assert_eq!(e.exit_code(), 2, "{args:?}");
+                assert!(e.to_string().contains(bad), "{args:?}: {e}");
+            }
+        }
+        let cli = Cli::try_parse_from(["warroom", "drill", "run", "a-slot-swap", "--speed", "0.5"])
+            .expect("parses");
+        assert!(matches!(
+            cli.command,
+            Some(Command::Drill {
+                command: DrillCommand::Run { speed: Some(x), .. }
+            }) if (x - 0.5).abs() < f64::EPSILON
+        ));
     }
 
     #[test]

@@ -9,10 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 
 use super::ReportArgs;
-use super::actions::estate_slug;
+use super::actions::{estate_slug, stamp_in};
 use crate::config::Estate;
 use crate::journal::report::{Targets, render};
 use crate::journal::{self, FILE_NAME};
@@ -86,8 +86,8 @@ fn named(incidents: &Path, name: &str) -> Result<PathBuf, String> {
     ))
 }
 
-/// The most recent incident folder: by the start time in its name (`…-20260404T090115Z`), else
-/// by its modification time.
+/// The most recent incident folder: by the start time in its name (`…-20260404T090115Z`, then
+/// its same-second suffix `-2`, …), else by its modification time.
 fn latest(incidents: &Path) -> Result<PathBuf, String> {
     let none = || {
         format!(
@@ -114,19 +114,15 @@ fn folder_name(dir: &Path) -> String {
     )
 }
 
-/// When an incident folder's incident started: from its name, else its modification time.
-fn started(dir: &Path) -> Option<DateTime<Utc>> {
+/// When an incident folder's incident started, with its same-second sequence: from its name,
+/// else its modification time.
+fn started(dir: &Path) -> Option<(DateTime<Utc>, u32)> {
     let name = folder_name(dir);
-    let from_name = name
-        .rsplit('-')
-        .next()
-        .and_then(|s| NaiveDateTime::parse_from_str(s, "%Y%m%dT%H%M%SZ").ok())
-        .map(|t| t.and_utc());
-    from_name.or_else(|| {
+    stamp_in(&name).or_else(|| {
         std::fs::metadata(dir)
             .and_then(|m| m.modified())
             .ok()
-            .map(DateTime::<Utc>::from)
+            .map(|t| (DateTime::<Utc>::from(t), 1))
     })
 }
 
@@ -155,8 +151,16 @@ mod tests {
 
     #[test]
     fn the_start_time_comes_from_the_folder_name() {
-        let t = started(Path::new("/x/orders-platform-prod-20260404T090115Z")).expect("parses");
-        assert_eq!(t.to_rfc3339(), "2026-04-04T09:01:15+00:00");
+        let (t, n) =
+            started(Path::new("/x/orders-platform-prod-20260404T090115Z")).expect("parses");
+        assert_eq!(
+            (t.to_rfc3339().as_str(), n),
+            ("2026-04-04T09:01:15+00:00", 1)
+        );
+        // A second incident of the same second comes after the first.
+        let second =
+            started(Path::new("/x/orders-platform-prod-20260404T090115Z-2")).expect("parses");
+        assert_eq!(second, (t, 2));
     }
 
     #[test]

@@ -12,5 +12,5 @@ pub mod report;
 pub mod score;
 pub mod spec;
 
-pub use score::{Item, RpoEstimate, Score, score};
+pub use score::{HINT_NOTE, Hints, Item, RpoEstimate, Score, score};
 pub use spec::{AllowedOverride, DrillSpec, Hint, NarrativeLine, Targets};

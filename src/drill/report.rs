@@ -32,6 +32,8 @@ pub struct About<'a> {
     pub estate: &'a str,
     /// Who drove it (`autopilot`, `commander at the console`).
     pub driver: &'a str,
+    /// When the commander quit the console, on the drill's clock (`None` on autopilot).
+    pub quit_at: Option<DateTime<Utc>>,
 }
 
 fn full(t: DateTime<Utc>) -> String {
@@ -63,8 +65,16 @@ pub fn render(
         full(score.fault_at),
         about.driver
     );
+    if let Some(line) = quit_line(about.quit_at, score) {
+        let _ = writeln!(out, "{line}\n");
+    }
     result(&mut out, score);
     table(&mut out, score);
+    let _ = writeln!(
+        out,
+        "Hints: {} (each journaled as a note when revealed; they do not change the result).\n",
+        score.hints.words()
+    );
     checklist(&mut out, spec, score, records);
     let targets = Targets {
         rto_minutes: Some(minutes(spec.targets.rto)),
@@ -88,6 +98,32 @@ pub fn render(
         out.push('\n');
     }
     out
+}
+
+/// When the console was quit, and what that left undone: `None` when it was not quit (the
+/// autopilot) or the drill passed.
+pub fn quit_line(quit_at: Option<DateTime<Utc>>, score: &Score) -> Option<String> {
+    let at = quit_at?;
+    let when = at.format("%H:%M:%S");
+    if at < score.fault_at {
+        Some(format!(
+            "The console was quit at {when} on the drill's clock, before the fault began at {}: \
+             nothing had happened yet to detect or recover.",
+            score.fault_at.format("%H:%M:%S")
+        ))
+    } else if score.passed() {
+        None
+    } else if score.items.iter().any(|i| i.what == "Recovery" && !i.met) {
+        Some(format!(
+            "The console was quit at {when} on the drill's clock, {} after the fault began, \
+             before the recovery was validated and the incident closed (`a` at Close closes it).",
+            super::score::span(at - score.fault_at)
+        ))
+    } else {
+        Some(format!(
+            "The console was quit at {when} on the drill's clock."
+        ))
+    }
 }
 
 fn result(out: &mut String, score: &Score) {

@@ -3,7 +3,7 @@
 //! chosen against the runbook's, the expected actions taken, the gates honoured or overridden,
 //! the recovery validated within the time limit, the RTO (detection to the validated close, as
 //! the incident report measures it) and an RPO estimate, each against the drill's target, and
-//! pass or fail with the reasons.
+//! pass or fail with the reasons; beside them, the hints revealed (which do not change it).
 //!
 //! Pure: records, the spec and the scenario's start in, a [`Score`] out. No I/O, no clock.
 
@@ -54,6 +54,8 @@ pub struct Score {
     pub rpo: RpoEstimate,
     /// The measures, in the checklist's order.
     pub items: Vec<Item>,
+    /// The hints revealed (told beside the measures; they do not change the result).
+    pub hints: Hints,
 }
 
 impl Score {
@@ -148,6 +150,7 @@ pub fn score(records: &[Record], spec: &DrillSpec, start: DateTime<Utc>) -> Scor
         branch,
         rpo,
         items,
+        hints: hints(records, spec),
     }
 }
 
@@ -356,8 +359,11 @@ fn recovery(records: &[Record], limit: DateTime<Utc>) -> Item {
     }
 }
 
+mod hints;
 mod rpo;
 
+use hints::hints;
+pub use hints::{HINT_NOTE, Hints};
 use rpo::{rpo_estimate, rpo_item};
 
 #[cfg(test)]

@@ -111,7 +111,14 @@ pub async fn run(
 
     let (tx, rx) = mpsc::channel(256);
     let stop = Arc::new(AtomicBool::new(false));
-    let mut terminal = ratatui::init();
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            // Whatever part of the set-up took is undone before the error is told.
+            ratatui::restore();
+            return Err(e).wrap_err("the console needs a terminal");
+        }
+    };
     let input = spawn_input(tx.clone(), Arc::clone(&stop));
     let signals = tokio::spawn(forward_signals(tx));
 

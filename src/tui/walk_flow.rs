@@ -7,7 +7,8 @@ use super::actions::ActionRequest;
 use super::app::{AppState, CommandLine, Modal};
 use super::msg::Intent;
 
-/// The journal note's words for a revealed hint; the drill's score counts notes that start so.
+/// The journal note's words for a revealed hint; the drill's score counts notes that start so
+/// (`crate::drill::HINT_NOTE`, the same words: a `cli::drill` test holds them equal).
 pub const HINT_NOTE: &str = "hint revealed: ";
 
 impl AppState {

@@ -8,7 +8,6 @@
 //! forwards, this task decides nothing the engine has not said and runs nothing unconfirmed.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -28,8 +27,11 @@ use crate::tui::ActionPort;
 use crate::tui::actions::{ActionEvent, ActionRequest};
 use crate::tui::derive::incident::Incident;
 
+mod folder;
 pub(super) mod resume;
 mod view;
+
+pub use folder::{estate_slug, incident_dir, stamp, stamp_in};
 
 use view::{forward, view};
 
@@ -55,35 +57,6 @@ pub struct Runtime {
     /// declaration and decision it brings): a scripted commander waits on it. `None` in the
     /// console.
     pub taken_in: Option<watch::Sender<DateTime<Utc>>>,
-}
-
-/// A fresh incident folder under the state directory: `incidents/{estate-slug}-{yyyymmddThhmmssZ}`
-/// (`Orders platform (prod)` becomes `orders-platform-prod`).
-pub fn incident_dir(estate: &Estate, started: DateTime<Utc>) -> PathBuf {
-    crate::logging::state_dir().join("incidents").join(format!(
-        "{}-{}",
-        estate_slug(&estate.name),
-        started.format("%Y%m%dT%H%M%SZ")
-    ))
-}
-
-/// An estate's name as the start of its incident folders' names: lower-case ASCII letters and
-/// digits, every other run of characters one `-`.
-pub fn estate_slug(name: &str) -> String {
-    let slug: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    slug.split('-')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 /// Starts the runtime; returns the console's end of the channels and the task.

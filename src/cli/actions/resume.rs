@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Worker, estate_slug};
+use super::{Worker, estate_slug, stamp};
 use crate::act::reconcile::reconcile;
 use crate::config::Estate;
 use crate::decide;
@@ -18,7 +18,7 @@ use crate::tui::derive::incident::Incident;
 /// The estate's latest incident folder under `incidents`, with its journal restored, when that
 /// incident is still open (no closing entry). Only the latest counts: an older open folder is
 /// history. A folder belongs to the estate when its name is the estate's slug, `-`, and a
-/// `yyyymmddThhmmssZ` time.
+/// `yyyymmddThhmmssZ` time (with `-2`, `-3`, … for later incidents of the same second).
 pub fn latest_open(incidents: &Path, estate: &Estate) -> Option<(PathBuf, Resumed)> {
     let prefix = format!("{}-", estate_slug(&estate.name));
     let latest = std::fs::read_dir(incidents)
@@ -27,9 +27,8 @@ pub fn latest_open(incidents: &Path, estate: &Estate) -> Option<(PathBuf, Resume
         .filter(|e| e.path().is_dir())
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            let time = name.strip_prefix(&prefix)?;
-            chrono::NaiveDateTime::parse_from_str(time, "%Y%m%dT%H%M%SZ").ok()?;
-            Some((time.to_owned(), e.path()))
+            let started = stamp(name.strip_prefix(&prefix)?)?;
+            Some((started, e.path()))
         })
         .max()?;
     let dir = latest.1;

@@ -13,13 +13,14 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use super::ConsoleArgs;
 use super::actions::incident_dir;
 use super::run::{finish, runtime};
 use crate::config::Estate;
-use crate::drill::report::{About, FILE_NAME, render};
+use crate::drill::report::{About, FILE_NAME, quit_line, render};
 use crate::drill::{DrillSpec, Score, score};
 use crate::journal::{self, Record, Warning};
 use crate::sim::Scenario;
@@ -44,6 +45,18 @@ pub fn score_and_report(
     warnings: &[Warning],
     driver: &str,
 ) -> (Score, String) {
+    score_and_report_quit(scenario, spec, records, warnings, driver, None)
+}
+
+/// [`score_and_report`] of a drill whose console was quit at `quit_at` (the drill's clock).
+pub fn score_and_report_quit(
+    scenario: &Scenario,
+    spec: &DrillSpec,
+    records: &[Record],
+    warnings: &[Warning],
+    driver: &str,
+    quit_at: Option<DateTime<Utc>>,
+) -> (Score, String) {
     let s = score(records, spec, scenario.start);
     let estate = Estate::demo();
     let about = About {
@@ -52,6 +65,7 @@ pub fn score_and_report(
         start: scenario.start,
         estate: &estate.name,
         driver,
+        quit_at,
     };
     let markdown = render(&about, &s, records, warnings);
     (s, markdown)
@@ -150,7 +164,7 @@ async fn on_autopilot(scenario: &Scenario, speed: Option<f64>) -> Result<bool> {
     let (s, markdown) =
         score_and_report(&r.scenario, &r.spec, &r.records, &r.warnings, "autopilot");
     let path = write(&r.incident_dir, &markdown)?;
-    print_score(&s, &path);
+    print_score(&r.scenario, &s, None, &path);
     Ok(s.passed())
 }
 
@@ -159,18 +173,33 @@ fn at_console(scenario: &Scenario, speed: f64, args: &ConsoleArgs) -> Result<boo
         .drill
         .clone()
         .ok_or_else(|| eyre!("scenario `{}` is not a drill", scenario.name))?;
-    let dir = super::console::demo_session(&scenario.name, speed, args)?
+    if args.read_only {
+        return Err(eyre!(
+            "a drill is scored from the incident's journal, and --read-only keeps none: run it \
+             without --read-only (or watch the scenario with `warroom demo --scenario {} \
+             --read-only`)",
+            scenario.name
+        ));
+    }
+    if let Err(e) = super::console::need_terminal() {
+        return Err(eyre!(
+            "{e}; `warroom drill run {name} --autopilot` runs the drill without one",
+            name = scenario.name
+        ));
+    }
+    let session = super::console::demo_session(&scenario.name, speed, args)?
         .ok_or_else(|| eyre!("the console ran read-only: nothing to score"))?;
-    let (records, warnings) = journal::read(&dir);
-    let (s, markdown) = score_and_report(
+    let (records, warnings) = journal::read(&session.dir);
+    let (s, markdown) = score_and_report_quit(
         scenario,
         &spec,
         &records,
         &warnings,
         "commander at the console",
+        Some(session.quit_at),
     );
-    let path = write(&dir, &markdown)?;
-    print_score(&s, &path);
+    let path = write(&session.dir, &markdown)?;
+    print_score(scenario, &s, Some(session.quit_at), &path);
     Ok(s.passed())
 }
 
@@ -180,8 +209,13 @@ fn write(dir: &Path, markdown: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
-fn print_score(s: &Score, path: &Path) {
+fn print_score(scenario: &Scenario, s: &Score, quit_at: Option<DateTime<Utc>>, path: &Path) {
+    let title = scenario.drill.as_ref().map_or("", |d| d.title.as_str());
     println!();
+    println!("Drill {} ({title})", scenario.name);
+    if let Some(line) = quit_line(quit_at, s) {
+        println!("{line}");
+    }
     println!("Score:");
     for i in &s.items {
         println!(
@@ -192,6 +226,7 @@ fn print_score(s: &Score, path: &Path) {
             i.target
         );
     }
+    println!("  · {:<18} {} (not scored)", "Hints", s.hints.words());
     if s.passed() {
         println!("PASSED: every target met.");
     } else {
@@ -201,4 +236,12 @@ fn print_score(s: &Score, path: &Path) {
         }
     }
     println!("Drill report: {}", path.display());
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_console_journals_hints_in_the_words_the_score_counts() {
+        assert_eq!(crate::tui::walk_flow::HINT_NOTE, crate::drill::HINT_NOTE);
+    }
 }

@@ -330,3 +330,35 @@ fn an_empty_journal_fails_everything_it_can() {
     assert_eq!(item(&s, "Time to decide").achieved, "no action confirmed");
     assert!(item(&s, "Gates").met, "nothing overridden");
 }
+
+#[test]
+fn hints_revealed_are_counted_once_each_and_do_not_change_the_result() {
+    let mut spec = spec();
+    spec.hints.push(crate::drill::spec::Hint {
+        text: "Is staging healthy?".into(),
+        look: "regions".into(),
+    });
+    let none = score(&good().0, &spec, t0());
+    assert_eq!(
+        none.hints,
+        Hints {
+            revealed: 0,
+            available: 2
+        }
+    );
+    assert_eq!(none.hints.words(), "none of 2 revealed");
+    let journal = J::default()
+        .declared(75)
+        .note(90, &format!("{HINT_NOTE}Look at the deployments."))
+        .note(
+            95,
+            "hint: a note of the commander's own, not a hint revealed",
+        )
+        .note(100, &format!("{HINT_NOTE}Look at the deployments."))
+        .action(180, ActionKind::Swap, "func-orders-prod-krc", Vec::new())
+        .closed(400, true);
+    let s = score(&journal.0, &spec, t0());
+    assert_eq!(s.hints.words(), "1 of 2 revealed");
+    assert!(s.passed(), "{:?}", s.reasons());
+    assert_eq!(s.items, none.items, "hints are told beside the measures");
+}
