@@ -83,3 +83,7 @@ impl Worker {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "picture_tests.rs"]
+mod tests;
