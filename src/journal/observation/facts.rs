@@ -124,29 +124,34 @@ fn platform(snap: &Snapshot, out: &mut Vec<Fact>) {
     }
 }
 
+/// Traffic Manager endpoints by enabled and monitor state; Front Door origins by enabled state
+/// only (ARM reports no per-origin health: what the model holds beside it is the origin's
+/// provisioning state, which a write moves through `Updating` without a change of routing).
 fn routes(snap: &Snapshot, out: &mut Vec<Fact>) {
     let both = [
         (
             "tm",
             "Traffic Manager endpoint",
             &snap.routes.traffic_manager,
+            true,
         ),
-        ("fd", "Front Door origin", &snap.routes.front_door),
+        ("fd", "Front Door origin", &snap.routes.front_door, false),
     ];
-    for (key, what, profile) in both {
+    for (key, what, profile, monitored) in both {
         let Some((_, routes)) = profile else {
             continue;
         };
         for r in routes.get().into_iter().flatten() {
             let enabled = if r.enabled { "enabled" } else { "disabled" };
+            let value = match r.monitor.as_deref().filter(|_| monitored) {
+                Some(m) => format!("{enabled}, monitor {m}"),
+                None => enabled.to_owned(),
+            };
             out.push(Fact {
                 key: format!("route/{key}/{}", r.name),
                 kind: ObservationKind::Route,
                 subject: format!("{what} {} ({})", r.name, r.app),
-                value: r
-                    .monitor
-                    .as_deref()
-                    .map_or_else(|| enabled.to_owned(), |m| format!("{enabled}, monitor {m}")),
+                value,
                 detail: None,
                 at: at(routes, snap),
             });
