@@ -392,11 +392,7 @@ fn check_journal(dir: &Path, left_open: &BTreeSet<String>) {
     let mut plans = BTreeSet::new();
     for r in &records {
         if let Entry::Intent(i) = &r.entry {
-            assert!(
-                plans.insert(i.plan_id.clone()),
-                "two intents of {}",
-                i.plan_id
-            );
+            assert!(plans.insert(i.plan_id.clone()), "two intents of {}", i.plan_id);
         }
     }
     let done = reconciled(&records);

@@ -235,7 +235,10 @@ async fn a_resumed_incident_is_reconciled_and_journaled_before_any_plan() {
         .iter()
         .map(|a| (a.action.kind, a.succeeded, a.finished.is_some()))
         .collect();
-    assert_eq!(ends, [(ActionKind::TmDisable, Some(true), true)]);
+    assert_eq!(
+        ends,
+        [(ActionKind::TmDisable, Some(true), true)]
+    );
 
     // The plan asked for at once waited.
     let ActionEvent::NoPlan(why) = next(&mut port).await else {

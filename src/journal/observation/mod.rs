@@ -77,10 +77,10 @@ impl Watch {
         for app in &snap.apps {
             let told = affected.contains(&app.name);
             let news = self.deployments(app, snap.taken_at);
-            let swap = self.swap(app);
+            let swapped = self.swap(app);
             if told {
                 out.extend(news);
-                out.extend(swap);
+                out.extend(swapped);
             }
         }
         out.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.subject.cmp(&b.subject)));
