@@ -1,8 +1,9 @@
 //! `journal::observation`: the changes in the estate a commander cares about, found by comparing
 //! each snapshot with the picture before it, as [`Observation`]s for an
-//! [`Entry::Observed`](super::Entry::Observed) line: an app's production health (with the failing checks' names), a region's platform status
-//! (the worst Resource Health of its apps), a Traffic Manager endpoint's or Front Door origin's
-//! enabled and monitor state, a geo-DR alias's role, a storage account's primary location and its
+//! [`Entry::Observed`](super::Entry::Observed) line: an app's production health (with the failing
+//! checks' names), a region's platform status (the worst Resource Health of its apps), a Traffic
+//! Manager endpoint's enabled and monitor state, a Front Door origin's enabled state (ARM reports
+//! no per-origin health), a geo-DR alias's role, a storage account's primary location and its
 //! replication lag against the RPO, a queue's backlog against its threshold (the oldest message
 //! against the RPO, as the console's timeline has it) and whether it is keeping up, draining or
 //! not draining; and, on the apps the incident affects, each new deployment and swap.
