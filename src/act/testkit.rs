@@ -249,6 +249,7 @@ pub fn calm() -> Snapshot {
                         geo_status: Some("Live".to_owned()),
                         last_sync: Some(now() - Duration::minutes(2)),
                         can_failover: Some(true),
+                        primary_location: None,
                     },
                     "ARM storage",
                 ),

@@ -215,6 +215,7 @@ pub fn calm() -> (Snapshot, Estate) {
                         geo_status: Some("Live".into()),
                         last_sync: Some(now() - Duration::seconds(40)),
                         can_failover: Some(true),
+                        primary_location: None,
                     },
                     "ARM storage",
                 ),

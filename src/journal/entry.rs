@@ -72,9 +72,85 @@ pub enum Entry {
         /// When it was validated (the runtime's clock).
         at: DateTime<Utc>,
     },
+    /// What changed in the estate since the picture before, in plain words with the data's
+    /// times: health, platform, routes, aliases, storage, queues, deployments and swaps
+    /// (`journal::observation`). Names and states only; never a value.
+    Observed {
+        /// The changes, oldest first.
+        changes: Vec<Observation>,
+    },
     /// An entry kind this build does not know (written by a newer warroom).
     #[serde(other)]
     Unknown,
+}
+
+/// What an [`Observation`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObservationKind {
+    /// An app's production health.
+    Health,
+    /// A region's platform status (Resource Health of its apps).
+    Platform,
+    /// A Traffic Manager endpoint's or Front Door origin's enabled and monitor state.
+    Route,
+    /// A messaging geo-DR alias's role.
+    Alias,
+    /// A storage account's primary location.
+    StorageLocation,
+    /// A storage account's replication lag against the RPO.
+    StorageLag,
+    /// A queue's backlog against its threshold (the RPO).
+    QueueBacklog,
+    /// Whether a queue is keeping up, draining or not draining.
+    QueueFlow,
+    /// A deployment on an affected app.
+    Deployment,
+    /// A slot swap on an affected app.
+    Swap,
+    /// A kind this build does not know.
+    #[serde(other)]
+    Other,
+}
+
+/// One change the runtime observed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observation {
+    /// What it is about.
+    pub kind: ObservationKind,
+    /// When the data first showed it (the source's data time, not the journal's).
+    pub at: DateTime<Utc>,
+    /// What changed: `func-orders-prod-krc health`, `region krc platform`.
+    pub subject: String,
+    /// The state before, in words; `None` for an event (a deployment, a swap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The state now (or the event), in words.
+    pub to: String,
+    /// More words: the failing checks' names, the apps, the lag (names and numbers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Observation {
+    /// One plain line, without its time: `func-x health: healthy → unhealthy (storage failing)`.
+    pub fn words(&self) -> String {
+        let mut s = match &self.from {
+            Some(from) => format!("{}: {from} → {}", self.subject, self.to),
+            None => format!("{}: {}", self.subject, self.to),
+        };
+        if let Some(d) = &self.detail {
+            s.push_str(" (");
+            s.push_str(d);
+            s.push(')');
+        }
+        s
+    }
+
+    /// [`Self::words`] with its data time: `… at 09:01:15`.
+    pub fn line(&self) -> String {
+        format!("{} at {}", self.words(), self.at.format("%H:%M:%S"))
+    }
 }
 
 /// An action's intent: everything needed to reconcile it against Azure after a crash.

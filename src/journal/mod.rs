@@ -6,15 +6,17 @@
 //! Owns the file format, appending and reading. It must not call Azure, decide anything or hold a
 //! secret value: entries carry names, digests and plain words only. [`report`] renders an
 //! incident's records as a Markdown report; [`resume`] restores an open incident's state from its
-//! records (reconciling its unfinished intents against Azure is `act::reconcile`).
+//! records (reconciling its unfinished intents against Azure is `act::reconcile`); [`observation`]
+//! turns consecutive snapshots into the [`Entry::Observed`] changes worth a line.
 
 pub mod entry;
+pub mod observation;
 pub mod report;
 pub mod resume;
 
 pub use entry::{
-    ActionOutcome, Entry, FORMAT_VERSION, Found, Intent, IntentStep, Reconciled, Record, StepDone,
-    Warning,
+    ActionOutcome, Entry, FORMAT_VERSION, Found, Intent, IntentStep, Observation, ObservationKind,
+    Reconciled, Record, StepDone, Warning,
 };
 pub use resume::Resumed;
 

@@ -161,7 +161,7 @@ impl Resumed {
                     });
                 }
                 Entry::Closed { .. } => out.closed = true,
-                Entry::Note { .. } | Entry::Unknown => {}
+                Entry::Note { .. } | Entry::Observed { .. } | Entry::Unknown => {}
             }
         }
         out.unfinished = plans
@@ -206,6 +206,14 @@ fn timeline_line(e: &Entry) -> Option<String> {
         Entry::Validated { .. } => "recovery validated".to_owned(),
         Entry::Note { text } => format!("note: {text}"),
         Entry::Closed { text, .. } => format!("closed: {text}"),
+        Entry::Observed { changes } => format!(
+            "observed: {}",
+            changes
+                .iter()
+                .map(super::entry::Observation::line)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
         Entry::Step(_) | Entry::Unknown => return None,
     })
 }

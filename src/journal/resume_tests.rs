@@ -278,3 +278,40 @@ fn a_torn_last_line_is_ignored_and_the_rest_resumes() {
     let (recs, _) = crate::journal::read(&tmp.0);
     assert_eq!(recs.len(), 4);
 }
+
+#[test]
+fn observations_are_on_the_resumed_timeline_with_their_data_times() {
+    use crate::journal::entry::{Observation, ObservationKind};
+    let observed = Entry::Observed {
+        changes: vec![
+            Observation {
+                kind: ObservationKind::Platform,
+                at: t(65),
+                subject: "region krc (koreacentral) platform".into(),
+                from: Some("Available".into()),
+                to: "Unavailable".into(),
+                detail: Some("Resource Health Unavailable on func-orders-prod-krc".into()),
+            },
+            Observation {
+                kind: ObservationKind::Swap,
+                at: t(70),
+                subject: "func-orders-prod-krc".into(),
+                from: None,
+                to: "slot swap of staging into production".into(),
+                detail: None,
+            },
+        ],
+    };
+    let r = Resumed::from_records(&records(vec![declared(), observed]));
+    assert_eq!(
+        r.timeline[1],
+        (
+            t(120),
+            "observed: region krc (koreacentral) platform: Available → Unavailable (Resource \
+             Health Unavailable on func-orders-prod-krc) at 09:01:05; func-orders-prod-krc: slot \
+             swap of staging into production at 09:01:10"
+                .to_owned()
+        )
+    );
+    assert_eq!(r.last, Some((2, t(120))));
+}

@@ -296,6 +296,8 @@ pub struct StorageFacts {
     pub last_sync: Option<DateTime<Utc>>,
     /// Whether failover is possible.
     pub can_failover: Option<bool>,
+    /// The Azure location of the primary (it moves with an account failover), when read.
+    pub primary_location: Option<String>,
 }
 
 /// A geo-DR alias's state.

@@ -282,6 +282,7 @@ pub fn storage_facts(a: &StorageAccount) -> StorageFacts {
             .and_then(|g| g.last_sync_time.as_deref())
             .and_then(parse_time),
         can_failover: geo.and_then(|g| g.can_failover),
+        primary_location: p.primary_location.clone(),
     }
 }
 

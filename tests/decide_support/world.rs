@@ -139,6 +139,7 @@ pub fn storage(sc: &Scenario, estate: &Estate, now: DateTime<Utc>) -> Vec<Storag
                 geo_status: geo.then(|| "Live".to_owned()),
                 last_sync,
                 can_failover: Some(geo),
+                primary_location: None,
             };
             let stale = spec.is_some_and(|x| x.stale);
             StorageState {

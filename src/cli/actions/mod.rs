@@ -21,6 +21,7 @@ use crate::decide::{
     self, ActionRecord, DecideContext, IncidentFacts, NodeId, Override, OverrideTarget,
     ProposedAction,
 };
+use crate::journal::observation::Watch;
 use crate::journal::{Entry, Journal, Resumed};
 use crate::model::Snapshot;
 use crate::tui::ActionPort;
@@ -28,6 +29,7 @@ use crate::tui::actions::{ActionEvent, ActionRequest};
 use crate::tui::derive::incident::Incident;
 
 mod folder;
+mod picture;
 pub(super) mod resume;
 mod view;
 
@@ -73,6 +75,8 @@ pub fn spawn(rt: Runtime) -> (ActionPort, JoinHandle<()>) {
         last_decision: None,
         hold: None,
         issued: HashSet::new(),
+        watch: Watch::new(),
+        closed: false,
     };
     let task = tokio::spawn(worker.run(req_rx));
     (
@@ -98,6 +102,10 @@ struct Worker {
     hold: Option<String>,
     /// Every plan id issued in this incident (journaled or offered): a plan id names one plan.
     issued: HashSet<String>,
+    /// The picture observations are measured against, fed every snapshot.
+    watch: Watch,
+    /// Whether the incident's closing is journaled: nothing more is observed.
+    closed: bool,
 }
 
 impl Worker {
@@ -144,62 +152,6 @@ impl Worker {
                 self.send(ActionEvent::Notice(format!("JOURNAL WRITE FAILED: {e}")));
                 false
             }
-        }
-    }
-
-    /// Journals what changed the picture: the declaration, then each new decision (path or
-    /// recommendation) with its evidence. Nothing while the estate is calm.
-    fn journal_picture(&mut self, snap: &Snapshot) {
-        let Some(i) = &self.incident else {
-            return;
-        };
-        if !self.declared {
-            let entry = Entry::Declared {
-                detected_at: i.detected_at,
-                apps: i.apps.clone(),
-            };
-            self.declared = self.append(&entry);
-        }
-        let now = (self.rt.now)();
-        let d = decide::evaluate(snap, &self.rt.estate, &self.context(), now);
-        if self.cx.validated_at.is_none()
-            && !self.cx.actions.is_empty()
-            && d.answer(NodeId::Validated).answer == decide::Answer::Yes
-        {
-            // Validated within the window: it stands (journaled, so a resume keeps it), and the
-            // console hears so.
-            self.cx.validated_at = Some(now);
-            self.append(&Entry::Validated { at: now });
-            self.send(ActionEvent::Context(Box::new(self.context())));
-        }
-        let rec = d.recommendation.as_ref().map(|r| r.action.clone());
-        let path: Vec<String> = d.path.iter().map(|n| format!("{n:?}")).collect();
-        let key = (path.clone(), rec.clone());
-        if self.last_decision.as_ref() == Some(&key) {
-            return;
-        }
-        let evidence = d
-            .path
-            .iter()
-            .filter_map(|n| {
-                let a = d.answer(*n);
-                let first = a.evidence.first()?;
-                Some(format!(
-                    "{}: {:?}: {}",
-                    decide::flowchart::flow_node(*n).label,
-                    a.answer,
-                    first.text
-                ))
-            })
-            .collect();
-        let entry = Entry::Decision {
-            path,
-            recommendation: rec,
-            summary: d.summary.clone(),
-            evidence,
-        };
-        if self.append(&entry) {
-            self.last_decision = Some(key);
         }
     }
 
@@ -268,6 +220,7 @@ impl Worker {
             .is_some_and(|(path, _)| path.iter().any(|n| n == "Close"));
         let entry = Entry::Closed { validated, text };
         if self.append(&entry) {
+            self.closed = true;
             let how = if validated {
                 "recovery validated"
             } else {

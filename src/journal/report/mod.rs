@@ -260,6 +260,14 @@ fn timeline_line(e: &Entry) -> String {
             c.checks.join("; ")
         ),
         Entry::Validated { at } => format!("**validated**: recovery validated at {}", hms(*at)),
+        Entry::Observed { changes } => format!(
+            "**observed**: {}",
+            changes
+                .iter()
+                .map(super::Observation::line)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
         Entry::Unknown => "an entry of a kind this build does not know".to_owned(),
     }
 }

@@ -74,6 +74,34 @@ fn the_rpo_is_never_invented_and_a_mention_is_quoted_not_measured() {
 }
 
 #[test]
+fn observations_are_timeline_lines_with_their_data_times() {
+    use crate::journal::entry::{Observation, ObservationKind};
+    let mut rs = failed_and_open();
+    rs.push(Record {
+        v: FORMAT_VERSION,
+        seq: 99,
+        at: t(9, 11, 0),
+        entry: Entry::Observed {
+            changes: vec![Observation {
+                kind: ObservationKind::Health,
+                at: t(9, 10, 40),
+                subject: "func-orders-prod-krc health".into(),
+                from: Some("unhealthy".into()),
+                to: "healthy".into(),
+                detail: None,
+            }],
+        },
+    });
+    let md = render(&rs, &[], &demo_targets());
+    assert!(
+        md.contains(
+            "- 09:11:00 **observed**: func-orders-prod-krc health: unhealthy → healthy at 09:10:40\n"
+        ),
+        "{md}"
+    );
+}
+
+#[test]
 fn without_an_estate_the_targets_are_said_to_be_unknown() {
     let md = render(&bad_release_recovery(), &[], &Targets::default());
     assert!(md.starts_with("# Incident report: unknown estate, 2026-04-04 09:01:15 UTC"));
