@@ -211,6 +211,10 @@ fn the_default_demo_is_recovered_from_the_keyboard_reading_only_the_screen() {
     assert!(at("decision") < at("intent"), "{kinds:?}");
     assert!(at("note") < at("intent"), "{kinds:?}");
     assert!(
+        at("planned") < at("intent"),
+        "the plan shown is journaled: {kinds:?}"
+    );
+    assert!(
         at("intent") < at("step") && at("step") < at("outcome"),
         "{kinds:?}"
     );

@@ -216,6 +216,27 @@ async fn a_drill_whose_gate_is_not_allowed_stops_unrecovered_at_its_time_limit()
             .any(|x| matches!(x.entry, Entry::Intent(_))),
         "no action ran"
     );
+    // Each plan shown is journaled with what blocks it, and each is declined.
+    let planned: Vec<&String> = r
+        .records
+        .iter()
+        .filter_map(|x| match &x.entry {
+            Entry::Planned {
+                plan_id, blocked, ..
+            } if blocked.iter().any(|b| b.contains("data consistency")) => Some(plan_id),
+            _ => None,
+        })
+        .collect();
+    assert!(!planned.is_empty(), "{:#?}", r.records);
+    for id in planned {
+        assert!(
+            r.records.iter().any(|x| matches!(
+                &x.entry,
+                Entry::Declined { plan_id, .. } if plan_id == id
+            )),
+            "{id} declined"
+        );
+    }
     assert!(
         r.lines
             .iter()

@@ -79,6 +79,27 @@ pub enum Entry {
         /// The changes, oldest first.
         changes: Vec<Observation>,
     },
+    /// A plan was shown to the commander (nothing runs until it is confirmed).
+    Planned {
+        /// The plan's id.
+        plan_id: String,
+        /// The action and its target.
+        action: ProposedAction,
+        /// The plan's title.
+        title: String,
+        /// The plan's risk word.
+        risk: String,
+        /// What blocks it until overridden (gates, safety rules), one line each.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        blocked: Vec<String>,
+    },
+    /// A plan shown was not run: closed by the commander, or its confirmation refused.
+    Declined {
+        /// The plan's id.
+        plan_id: String,
+        /// Why, in words (never what was typed).
+        reason: String,
+    },
     /// An entry kind this build does not know (written by a newer warroom).
     #[serde(other)]
     Unknown,

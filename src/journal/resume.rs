@@ -77,6 +77,10 @@ pub fn found_succeeded(found: Found) -> Option<Option<bool>> {
 impl Resumed {
     /// Restores the state the records describe. Records are taken in order; a step, outcome or
     /// reconciliation belongs to the latest intent of its plan before it.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per entry kind, read in one pass over the records"
+    )]
     pub fn from_records(records: &[Record]) -> Self {
         let mut out = Self::default();
         // Per action (index into `actions`): its plan id, and whether it has ended.
@@ -161,7 +165,11 @@ impl Resumed {
                     });
                 }
                 Entry::Closed { .. } => out.closed = true,
-                Entry::Note { .. } | Entry::Observed { .. } | Entry::Unknown => {}
+                Entry::Note { .. }
+                | Entry::Observed { .. }
+                | Entry::Planned { .. }
+                | Entry::Declined { .. }
+                | Entry::Unknown => {}
             }
         }
         out.unfinished = plans
@@ -214,6 +222,8 @@ fn timeline_line(e: &Entry) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
+        Entry::Planned { title, risk, .. } => format!("plan shown: {title} (risk {risk})"),
+        Entry::Declined { plan_id, reason } => format!("plan {plan_id} not run: {reason}"),
         Entry::Step(_) | Entry::Unknown => return None,
     })
 }

@@ -195,7 +195,12 @@ impl Worker {
                 reasons,
             } => self.confirm(&plan_id, &typed, &reasons).await,
             ActionRequest::Cancel { plan_id } => {
-                self.plans.remove(&plan_id);
+                if self.plans.remove(&plan_id).is_some() {
+                    self.append(&Entry::Declined {
+                        plan_id,
+                        reason: "closed by the commander without running it".to_owned(),
+                    });
+                }
             }
             ActionRequest::Override {
                 node,
@@ -283,6 +288,13 @@ impl Worker {
             }
         }
         let view = view(&plan, &self.rt.journal);
+        self.append(&Entry::Planned {
+            plan_id: plan.id.clone(),
+            action: plan.action.clone(),
+            title: plan.title.clone(),
+            risk: plan.risk.label().to_lowercase(),
+            blocked: plan.blocked_reasons(),
+        });
         self.plans.insert(plan.id.clone(), plan);
         self.send(ActionEvent::Plan(view));
     }
@@ -299,6 +311,10 @@ impl Worker {
             Ok(c) => c,
             Err(refusal) => {
                 tracing::info!(plan = plan_id, %refusal, "confirmation refused; nothing ran");
+                self.append(&Entry::Declined {
+                    plan_id: plan_id.to_owned(),
+                    reason: format!("confirmation refused, nothing ran: {refusal}"),
+                });
                 return self.send(ActionEvent::Refused {
                     plan_id: plan_id.to_owned(),
                     reason: refusal.to_string(),

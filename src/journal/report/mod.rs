@@ -268,6 +268,21 @@ fn timeline_line(e: &Entry) -> String {
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
+        Entry::Planned {
+            plan_id,
+            title,
+            risk,
+            blocked,
+            ..
+        } => format!(
+            "**planned** `{plan_id}`: {title} (risk {risk}){}",
+            if blocked.is_empty() {
+                String::new()
+            } else {
+                format!("; blocked until overridden: {}", blocked.join("; "))
+            }
+        ),
+        Entry::Declined { plan_id, reason } => format!("**declined** `{plan_id}`: {reason}"),
         Entry::Unknown => "an entry of a kind this build does not know".to_owned(),
     }
 }
