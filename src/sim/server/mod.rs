@@ -220,7 +220,7 @@ impl SimHandle {
     /// The endpoints a client must use for this simulator (cloud `Simulator`): ARM at the base
     /// URL, Kudu at `{base}/_kudu/{app}`, app hosts at `{base}/_apps/{app}`, Storage queues at
     /// `{base}/_queue/{account}`, batch metrics at `{base}/_metrics/{region}`, the Blob service at
-    /// `{base}/_blob/{account}`. A slot's host is
+    /// `{base}/_blob/{account}`, the Log Analytics query API at `{base}/_logs`. A slot's host is
     /// the app's name with `-{slot}` appended, as in Azure (`--{slot}` is accepted too).
     pub fn endpoints(&self) -> Endpoints {
         let base = self.base_url();
@@ -233,6 +233,7 @@ impl SimHandle {
             app_host: format!("{base}/_apps/{{app}}"),
             metrics: format!("{base}/_metrics/{{region}}"),
             blob: format!("{base}/_blob/{{account}}"),
+            logs: format!("{base}/_logs"),
         }
     }
 
