@@ -22,6 +22,7 @@ mod kql;
 mod kudu;
 mod kudu_deploy;
 mod locks;
+mod logs;
 mod messaging;
 mod metrics;
 mod monitor;
@@ -194,6 +195,7 @@ fn router(sim: Shared) -> Router {
             "/_metrics/{region}/subscriptions/{sub}/{op}",
             post(metrics::batch),
         )
+        .route("/_logs/v1/workspaces/{workspace}/query", post(logs::query))
         .fallback(arm::handle)
         .layer(from_fn_with_state(sim.clone(), count))
         .with_state(sim)
