@@ -1,7 +1,8 @@
 //! Verification after a recovery action (seed 000, "Verification"): every health check of the
 //! apps now serving is Healthy, read after the action finished; their failure rate is back within
-//! the pre-incident baseline; their latency too — as average and maximum response time per
-//! minute, which is what the metrics hold (there is no p95 in the model, and the words say so);
+//! the pre-incident baseline; their latency too — as p95 against the baseline's p95 when the
+//! estate names a Log Analytics workspace (read with the metrics), else as average and maximum
+//! response time per minute, which is all the platform metrics hold (and the words say so);
 //! and their queues are draining. Also which apps to verify after an action: the app itself after
 //! a rollback or rebuild, the counterparts taking over after a failover.
 //! Pure.
@@ -9,7 +10,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Estate;
-use crate::model::{AppState, Health, MetricPoint, Snapshot};
+use crate::model::{AppState, Health, MetricPoint, Observed, Snapshot};
 
 use super::evidence::{age, clock, fresh};
 use super::gates::{Tally, worst};
@@ -21,7 +22,8 @@ use super::{GateCheck, GateStatus, ProposedAction};
 pub const FALLBACK_CEILING: f64 = 0.01;
 /// How many of the latest minutes after the action are judged.
 pub const RECENT_MINUTES: usize = 3;
-/// Latency counts as back when the average is within this factor of the baseline's…
+/// Latency counts as back when the p95 (or, without one, the average) is within this factor of
+/// the baseline's…
 pub const LATENCY_FACTOR: f64 = 1.5;
 /// …or within this many milliseconds of it.
 pub const LATENCY_SLACK_MS: f64 = 50.0;
@@ -135,8 +137,15 @@ fn recent(points: &[MetricPoint], since: DateTime<Utc>) -> Vec<&MetricPoint> {
     after[after.len().saturating_sub(RECENT_MINUTES)..].to_vec()
 }
 
+/// The highest latency still counted as back: within [`LATENCY_FACTOR`] of the baseline or
+/// [`LATENCY_SLACK_MS`] above it, whichever is more.
+fn latency_limit(baseline: f64) -> f64 {
+    (baseline * LATENCY_FACTOR).max(baseline + LATENCY_SLACK_MS)
+}
+
 fn rates_and_latency(
     apps: &[&AppState],
+    p95_source: Option<&Observed<usize>>,
     since: DateTime<Utc>,
     baseline_until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
@@ -192,9 +201,47 @@ fn rates_and_latency(
         }
         let avg = mean(after.iter().filter_map(|p| p.avg_ms));
         let max = after.iter().filter_map(|p| p.max_ms).reduce(f64::max);
+        let avg_words = || {
+            format!(
+                "avg {} ms (max {})",
+                avg.map_or_else(|| "?".to_owned(), |a| format!("{a:.0}")),
+                max.map_or_else(|| "?".to_owned(), |m| format!("{m:.0} ms"))
+            )
+        };
+        if let Some(source) = p95_source {
+            let p95 = mean(after.iter().filter_map(|p| p.p95_ms));
+            match (p95, base.as_ref().and_then(|b| b.p95_ms)) {
+                (Some(p), Some(b)) => {
+                    let limit = latency_limit(b);
+                    let w = format!(
+                        "{} p95 {p:.0} ms vs baseline p95 {b:.0} ms, limit {limit:.0} ms; {}",
+                        a.name,
+                        avg_words()
+                    );
+                    if p <= limit {
+                        lat.pass.push(w);
+                    } else {
+                        lat.fail.push(w);
+                    }
+                }
+                (Some(p), None) => lat.unknown.push(format!(
+                    "{}: p95 {p:.0} ms, no baseline p95 to compare with",
+                    a.name
+                )),
+                (None, _) => {
+                    let why = match fresh(source, now) {
+                        Ok(_) => "no p95 reported for those minutes".to_owned(),
+                        Err(e) => e,
+                    };
+                    lat.unknown
+                        .push(format!("{}: {why}; {}", a.name, avg_words()));
+                }
+            }
+            continue;
+        }
         match (avg, base.as_ref().and_then(|b| b.avg_ms)) {
             (Some(avg), Some(b)) => {
-                let limit = (b * LATENCY_FACTOR).max(b + LATENCY_SLACK_MS);
+                let limit = latency_limit(b);
                 let w = format!(
                     "{} avg {avg:.0} ms (max {}) vs baseline avg {b:.0} ms, limit {limit:.0} ms",
                     a.name,
@@ -215,7 +262,11 @@ fn rates_and_latency(
             )),
         }
     }
-    let note = "avg and max response time only: the metrics hold no p95";
+    let note = if p95_source.is_some() {
+        "p95 from Log Analytics"
+    } else {
+        "avg/max only: no p95 (no Log Analytics workspace configured)"
+    };
     let mut l = lat.check("latency at baseline", |p| p.join("; "));
     l.detail = format!("{} ({note})", l.detail);
     (rate.check("failure rate at baseline", |p| p.join("; ")), l)
@@ -280,7 +331,7 @@ pub fn verify(
     baseline_until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Verification {
-    let (rate, lat) = rates_and_latency(apps, since, baseline_until, now);
+    let (rate, lat) = rates_and_latency(apps, snap.p95_source.as_ref(), since, baseline_until, now);
     let checks = vec![health(apps, since, now), rate, lat, queues(apps, snap, now)];
     Verification {
         status: worst(&checks),
@@ -332,7 +383,9 @@ mod tests {
             v.checks[1].detail
         );
         assert!(
-            v.checks[2].detail.contains("no p95"),
+            v.checks[2]
+                .detail
+                .contains("avg/max only: no p95 (no Log Analytics workspace configured)"),
             "{}",
             v.checks[2].detail
         );
@@ -351,6 +404,82 @@ mod tests {
             "{}",
             v.checks[1].detail
         );
+    }
+
+    /// Orders' p95: 300 ms before the incident, `after` ms from minute 14 on; averages untouched.
+    fn p95_then(snap: &mut Snapshot, after: f64) {
+        let now = testkit::now();
+        snap.p95_source = Some(Observed::ok(
+            30,
+            now,
+            "Log Analytics AppRequests p95",
+            Duration::minutes(1),
+        ));
+        let app = testkit::app(snap, "func-orders-prod-krc");
+        for (i, p) in app
+            .metrics
+            .value
+            .as_mut()
+            .expect("metrics")
+            .iter_mut()
+            .enumerate()
+        {
+            p.p95_ms = Some(match i {
+                0..8 => 300.0,
+                8..14 => 2400.0,
+                _ => after,
+            });
+        }
+    }
+
+    #[test]
+    fn p95_still_high_fails_verification_though_the_average_recovered() {
+        let (mut snap, _) = testkit::calm();
+        bad_then(&mut snap, 0.002);
+        p95_then(&mut snap, 1400.0);
+        let (since, until) = (testkit::at(-6), Some(testkit::at(-7)));
+        let apps: Vec<&AppState> = snap
+            .apps
+            .iter()
+            .filter(|a| a.name == "func-orders-prod-krc")
+            .collect();
+        let v = verify(&apps, &snap, since, until, testkit::now());
+        assert_eq!(v.checks[2].status, GateStatus::Fail, "{v:#?}");
+        assert_eq!(v.status, GateStatus::Fail);
+        assert!(
+            v.checks[2]
+                .detail
+                .contains("p95 1400 ms vs baseline p95 300 ms, limit 450 ms"),
+            "{}",
+            v.checks[2].detail
+        );
+        assert!(v.checks[2].detail.contains("p95 from Log Analytics"));
+        p95_then(&mut snap, 320.0);
+        let apps: Vec<&AppState> = snap
+            .apps
+            .iter()
+            .filter(|a| a.name == "func-orders-prod-krc")
+            .collect();
+        let v = verify(&apps, &snap, since, until, testkit::now());
+        assert_eq!(v.checks[2].status, GateStatus::Pass, "{v:#?}");
+        if let Some(s) = snap.p95_source.as_mut() {
+            s.fail("Log Analytics answered 403", testkit::now());
+        }
+        for p in testkit::app(&mut snap, "func-orders-prod-krc")
+            .metrics
+            .value
+            .as_mut()
+            .expect("metrics")
+        {
+            p.p95_ms = None;
+        }
+        let apps: Vec<&AppState> = snap
+            .apps
+            .iter()
+            .filter(|a| a.name == "func-orders-prod-krc")
+            .collect();
+        let v = verify(&apps, &snap, since, until, testkit::now());
+        assert_eq!(v.checks[2].status, GateStatus::Unknown, "{v:#?}");
     }
 
     #[test]

@@ -123,5 +123,11 @@ pub fn empty_snapshot(estate: &Estate, simulated: bool, now: DateTime<Utc>) -> S
             .collect(),
         activity: missing(SourceKind::Activity, "eventtypes/management/values"),
         inventory: missing(SourceKind::Inventory, "resources"),
+        p95_source: estate.log_analytics_workspace.as_ref().map(|_| {
+            Observed::missing(
+                "Log Analytics AppRequests p95",
+                SourceKind::Metrics.interval(),
+            )
+        }),
     }
 }

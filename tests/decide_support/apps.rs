@@ -113,6 +113,7 @@ fn metrics(spec: &AppSpec, now: DateTime<Utc>) -> Vec<MetricPoint> {
                 failures: (r * requests).round(),
                 avg_ms: Some(avg),
                 max_ms: Some(avg * 4.0),
+                p95_ms: None,
             }
         })
         .collect()

@@ -111,6 +111,7 @@ pub fn build(sc: &Scenario) -> (Snapshot, Estate, DecideContext, DateTime<Utc>) 
             Duration::minutes(5),
             false,
         ),
+        p95_source: None,
     };
     (snap, estate, context(&sc.context), now)
 }
