@@ -14,6 +14,8 @@ use crate::model::{AppState, Health, MetricPoint, Observed, Snapshot};
 
 use super::evidence::{age, clock, fresh};
 use super::gates::{Tally, worst};
+use super::latency;
+pub use super::latency::{LATENCY_FACTOR, LATENCY_SLACK_MS};
 use super::onset::{Baseline, baseline, pct};
 use super::reach::reach;
 use super::{GateCheck, GateStatus, ProposedAction};
@@ -22,12 +24,6 @@ use super::{GateCheck, GateStatus, ProposedAction};
 pub const FALLBACK_CEILING: f64 = 0.01;
 /// How many of the latest minutes after the action are judged.
 pub const RECENT_MINUTES: usize = 3;
-/// Latency counts as back when the p95 (or, without one, the average) is within this factor of
-/// the baseline's…
-pub const LATENCY_FACTOR: f64 = 1.5;
-/// …or within this many milliseconds of it.
-pub const LATENCY_SLACK_MS: f64 = 50.0;
-
 /// The result of verification.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verification {
@@ -123,11 +119,6 @@ fn health(apps: &[&AppState], since: DateTime<Utc>, now: DateTime<Utc>) -> GateC
     })
 }
 
-fn mean(v: impl Iterator<Item = f64>) -> Option<f64> {
-    let (n, s) = v.fold((0usize, 0.0), |(n, s), x| (n + 1, s + x));
-    (n > 0).then(|| s / n as f64)
-}
-
 /// The latest minutes (with requests) that started at or after `since`.
 fn recent(points: &[MetricPoint], since: DateTime<Utc>) -> Vec<&MetricPoint> {
     let after: Vec<&MetricPoint> = points
@@ -135,86 +126,6 @@ fn recent(points: &[MetricPoint], since: DateTime<Utc>) -> Vec<&MetricPoint> {
         .filter(|p| p.at >= since && p.requests > 0.0)
         .collect();
     after[after.len().saturating_sub(RECENT_MINUTES)..].to_vec()
-}
-
-/// The highest latency still counted as back: within [`LATENCY_FACTOR`] of the baseline or
-/// [`LATENCY_SLACK_MS`] above it, whichever is more.
-fn latency_limit(baseline: f64) -> f64 {
-    (baseline * LATENCY_FACTOR).max(baseline + LATENCY_SLACK_MS)
-}
-
-/// Judges one app's latency since the action into `lat`: p95 against the baseline's p95 when
-/// the p95 read is configured, else the average against the baseline's average.
-fn latency(
-    lat: &mut Tally,
-    a: &AppState,
-    after: &[&MetricPoint],
-    base: Option<&Baseline>,
-    p95_source: Option<&Observed<usize>>,
-    now: DateTime<Utc>,
-) {
-    let avg = mean(after.iter().filter_map(|p| p.avg_ms));
-    let max = after.iter().filter_map(|p| p.max_ms).reduce(f64::max);
-    let avg_words = || {
-        format!(
-            "avg {} ms (max {})",
-            avg.map_or_else(|| "?".to_owned(), |a| format!("{a:.0}")),
-            max.map_or_else(|| "?".to_owned(), |m| format!("{m:.0} ms"))
-        )
-    };
-    if let Some(source) = p95_source {
-        let p95 = mean(after.iter().filter_map(|p| p.p95_ms));
-        match (p95, base.and_then(|b| b.p95_ms)) {
-            (Some(p), Some(b)) => {
-                let limit = latency_limit(b);
-                let w = format!(
-                    "{} p95 {p:.0} ms vs baseline p95 {b:.0} ms, limit {limit:.0} ms; {}",
-                    a.name,
-                    avg_words()
-                );
-                if p <= limit {
-                    lat.pass.push(w);
-                } else {
-                    lat.fail.push(w);
-                }
-            }
-            (Some(p), None) => lat.unknown.push(format!(
-                "{}: p95 {p:.0} ms, no baseline p95 to compare with",
-                a.name
-            )),
-            (None, _) => {
-                let why = match fresh(source, now) {
-                    Ok(_) => "no p95 reported for those minutes".to_owned(),
-                    Err(e) => e,
-                };
-                lat.unknown
-                    .push(format!("{}: {why}; {}", a.name, avg_words()));
-            }
-        }
-        return;
-    }
-    match (avg, base.and_then(|b| b.avg_ms)) {
-        (Some(avg), Some(b)) => {
-            let limit = latency_limit(b);
-            let w = format!(
-                "{} avg {avg:.0} ms (max {}) vs baseline avg {b:.0} ms, limit {limit:.0} ms",
-                a.name,
-                max.map_or_else(|| "?".to_owned(), |m| format!("{m:.0} ms"))
-            );
-            if avg <= limit {
-                lat.pass.push(w);
-            } else {
-                lat.fail.push(w);
-            }
-        }
-        (None, _) => lat
-            .unknown
-            .push(format!("{}: no response times reported", a.name)),
-        (Some(avg), None) => lat.unknown.push(format!(
-            "{}: avg {avg:.0} ms, no baseline to compare with",
-            a.name
-        )),
-    }
 }
 
 fn rates_and_latency(
@@ -273,7 +184,7 @@ fn rates_and_latency(
         } else {
             rate.fail.push(words);
         }
-        latency(&mut lat, a, &after, base.as_ref(), p95_source, now);
+        latency::judge(&mut lat, a, &after, base.as_ref(), p95_source, now);
     }
     let note = if p95_source.is_some() {
         "p95 from Log Analytics"
