@@ -5,9 +5,26 @@
 #[path = "common/wire.rs"]
 mod wire;
 
+use std::sync::Arc;
+
 use chrono::TimeDelta;
 use warroom::azure::Error;
+use warroom::model::{Freshness, Snapshot};
+use warroom::observe::{Clock, Observer};
 use wire::Wire;
+
+async fn snapshot(w: &Wire) -> Snapshot {
+    let clock = w.sim.clock().clone();
+    Observer::new(
+        Arc::new(w.client.clone()),
+        Arc::new(w.queues.clone()),
+        Arc::new(w.estate.clone()),
+        Clock::custom(move || clock.now(), 1.0),
+        true,
+    )
+    .refresh_all()
+    .await
+}
 
 const ORDERS: &str = "func-orders-prod-krc";
 const CATALOG: &str = "func-catalog-prod-krc";
@@ -107,4 +124,52 @@ async fn an_unknown_workspace_and_a_query_it_cannot_run_are_log_analytics_errors
             .is_some_and(|m| m.contains("understands only")),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn the_observer_puts_p95_beside_the_averages_with_its_own_age_and_error() {
+    let mut w = Wire::start("bad-release").await;
+    w.at(12 * 60);
+    let snap = snapshot(&w).await;
+    let source = snap.p95_source.as_ref().expect("a workspace is configured");
+    assert_eq!(source.freshness(w.now()), Freshness::Fresh, "{source:?}");
+    let orders = snap.apps.iter().find(|a| a.name == ORDERS).expect("orders");
+    let points = orders.metrics.get().expect("metrics read");
+    assert!(points.len() >= 20, "{}", points.len());
+    // Every complete minute with requests has a p95, above that minute's average (latency is
+    // right-skewed) and rising with the bad release while the scenario's start is behind.
+    for p in points.iter().filter(|p| p.requests > 0.0) {
+        let p95 = p.p95_ms.unwrap_or_else(|| panic!("no p95 at {}", p.at));
+        let avg = p.avg_ms.expect("avg");
+        assert!(avg < p95, "{}: avg {avg} p95 {p95}", p.at);
+    }
+    let p95_mean = |before: bool| {
+        let v: Vec<f64> = points
+            .iter()
+            .filter(|p| (p.at < w.start) == before && (before || p.at >= w.t(120)))
+            .filter_map(|p| p.p95_ms)
+            .collect();
+        mean(&v)
+    };
+    assert!(p95_mean(false) > 2.0 * p95_mean(true));
+
+    // The same estate with a workspace the simulator does not know: metrics still read, no p95,
+    // and the p95 source says why.
+    w.estate.log_analytics_workspace = Some("00000000-0000-0000-0000-000000000000".to_owned());
+    let snap = snapshot(&w).await;
+    let source = snap.p95_source.as_ref().expect("configured");
+    assert_eq!(source.freshness(w.now()), Freshness::Missing);
+    let err = source.error.as_ref().expect("an error");
+    assert!(
+        err.message.contains("WorkspaceNotFoundError"),
+        "{}",
+        err.message
+    );
+    let orders = snap.apps.iter().find(|a| a.name == ORDERS).expect("orders");
+    let points = orders.metrics.get().expect("metrics still read");
+    assert!(points.iter().all(|p| p.p95_ms.is_none()));
+
+    // No workspace at all: no p95 source.
+    w.estate.log_analytics_workspace = None;
+    assert!(snapshot(&w).await.p95_source.is_none());
 }
