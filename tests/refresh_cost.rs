@@ -110,6 +110,8 @@ struct Shape {
     slots: u64,
     resource_groups: u64,
     metric_chunks: u64,
+    /// One Log Analytics p95 query per metrics refresh when the estate names a workspace.
+    log_queries: u64,
     regions: u64,
     queue_requests: u64,
     storage_accounts: u64,
@@ -137,6 +139,7 @@ fn shape(e: &Estate) -> Shape {
         slots: n(e.apps.iter().map(|a| 1 + a.slots.len()).sum()),
         resource_groups: n(groups.len()),
         metric_chunks: n(per_location.values().map(|c| c.div_ceil(BATCH)).sum()),
+        log_queries: u64::from(e.log_analytics_workspace.is_some()),
         regions: n(per_location.len()),
         queue_requests: n(e
             .queues
@@ -266,8 +269,8 @@ fn check(e: &Estate, costs: &Costs, snap: &Snapshot) {
     assert_eq!(c(SourceKind::Routes), routes, "{what}: routes");
     assert_eq!(
         c(SourceKind::Metrics),
-        s.metric_chunks,
-        "{what}: one batch call per 50 apps of a region"
+        s.metric_chunks + s.log_queries,
+        "{what}: one batch call per 50 apps of a region, and one p95 query if a workspace is named"
     );
     assert!(c(SourceKind::Metrics) <= s.apps.div_ceil(50) * s.regions + s.regions);
     // Per-resource kinds: exactly their formula.
@@ -360,10 +363,16 @@ async fn batch_metrics_equal_the_per_app_reads_they_replace() {
     let batched = rig.observer();
     let batch_cost = rig.cost(&batched, &[SourceKind::Metrics]).await;
     let counts = rig.sim.counts();
+    let s = shape(&rig.estate);
     assert_eq!(
         counts.by_surface.get("metrics").copied(),
-        Some(batch_cost),
+        Some(batch_cost - s.log_queries),
         "every metrics request went to the batch endpoint"
+    );
+    assert_eq!(
+        counts.by_surface.get("logs").copied().unwrap_or(0),
+        s.log_queries,
+        "one p95 query beside them"
     );
 
     // The same estate with a metrics endpoint that does not exist: every chunk gets a 404 and
@@ -372,10 +381,9 @@ async fn batch_metrics_equal_the_per_app_reads_they_replace() {
     refused.endpoints.metrics = format!("{}/_no-such-endpoint/{{region}}", rig.sim.base_url());
     let fallback = rig.observer_of(refused, 4);
     let fallback_cost = rig.cost(&fallback, &[SourceKind::Metrics]).await;
-    let s = shape(&rig.estate);
     assert_eq!(
         fallback_cost,
-        s.metric_chunks + s.apps,
+        s.metric_chunks + s.apps + s.log_queries,
         "a 404 per chunk, then a read per app"
     );
 

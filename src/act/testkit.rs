@@ -275,6 +275,7 @@ pub fn calm() -> Snapshot {
             .collect(),
         activity: obs(Vec::new(), "activity log"),
         inventory: obs(Vec::new(), "Resource Graph"),
+        p95_source: None,
     }
 }
 

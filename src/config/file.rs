@@ -43,6 +43,19 @@ pub struct EstateFile {
     /// Service Bus / Event Hubs geo-DR aliases.
     #[serde(default, rename = "geo-dr-alias")]
     pub geo_dr_aliases: Vec<GeoDrAliasEntry>,
+    /// Where request telemetry beyond the platform metrics is read, if anywhere.
+    #[serde(default)]
+    pub monitoring: MonitoringSection,
+}
+
+/// `[monitoring]`: optional telemetry sources beyond Azure Monitor's platform metrics.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MonitoringSection {
+    /// The Log Analytics workspace id (a GUID) holding the apps' workspace-based Application
+    /// Insights requests (`AppRequests`); per-minute p95 latency is read from it. Absent: avg and
+    /// max response time only.
+    pub log_analytics_workspace: Option<Spanned<String>>,
 }
 
 /// `[estate]`: the estate as a whole.
@@ -110,6 +123,8 @@ pub struct EndpointsSection {
     pub metrics: Option<String>,
     /// Override of the Blob service endpoint template; `{account}` is replaced.
     pub blob: Option<String>,
+    /// Override of the Log Analytics query endpoint (`https://api.loganalytics.io`).
+    pub logs: Option<Spanned<String>>,
 }
 
 impl EndpointsSection {

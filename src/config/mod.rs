@@ -59,6 +59,8 @@ pub struct Estate {
     pub queues: Vec<Queue>,
     /// Messaging geo-DR aliases.
     pub geo_dr_aliases: Vec<GeoDrAlias>,
+    /// The Log Analytics workspace id p95 latency is read from (`[monitoring]`), if any.
+    pub log_analytics_workspace: Option<String>,
 }
 
 /// Resolved endpoints: every URL filled in for the chosen cloud.
@@ -80,6 +82,8 @@ pub struct Endpoints {
     pub metrics: String,
     /// Blob service endpoint template with `{account}` (the artifact store).
     pub blob: String,
+    /// Log Analytics query API base URL without a trailing slash (`{logs}/v1/workspaces/…`).
+    pub logs: String,
 }
 
 /// A subscription.

@@ -92,6 +92,10 @@ pub(super) fn resolve(f: EstateFile) -> Estate {
                 secondary_region: g.secondary_region.into_inner(),
             })
             .collect(),
+        log_analytics_workspace: f
+            .monitoring
+            .log_analytics_workspace
+            .map(Spanned::into_inner),
     }
 }
 
@@ -152,7 +156,7 @@ fn front_door(d: FrontDoorEntry) -> FrontDoor {
 /// The well-known endpoints of each cloud, with the file's overrides on top.
 fn endpoints(e: &EndpointsSection) -> Endpoints {
     let cloud = e.cloud();
-    let (arm, authority, queue, kudu, app_host, metrics) = match cloud {
+    let (arm, authority, queue, kudu, app_host, metrics, logs) = match cloud {
         Cloud::Public | Cloud::Simulator => (
             "https://management.azure.com",
             "https://login.microsoftonline.com",
@@ -160,6 +164,7 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
             "https://{app}.scm.azurewebsites.net",
             "https://{app}.azurewebsites.net",
             "https://{region}.metrics.monitor.azure.com",
+            "https://api.loganalytics.io",
         ),
         Cloud::China => (
             "https://management.chinacloudapi.cn",
@@ -168,6 +173,7 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
             "https://{app}.scm.chinacloudsites.cn",
             "https://{app}.chinacloudsites.cn",
             "https://{region}.metrics.monitor.azure.cn",
+            "https://api.loganalytics.azure.cn",
         ),
         Cloud::UsGov => (
             "https://management.usgovcloudapi.net",
@@ -176,6 +182,7 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
             "https://{app}.scm.azurewebsites.us",
             "https://{app}.azurewebsites.us",
             "https://{region}.metrics.monitor.azure.us",
+            "https://api.loganalytics.us",
         ),
     };
     // The Blob service sits beside the queue service: same account host, `blob` for `queue`.
@@ -197,6 +204,9 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
             app_host: pick(&e.app_host, &format!("{arm}/_apps/{{app}}")),
             metrics: pick(&e.metrics, &format!("{arm}/_metrics/{{region}}")),
             blob: pick(&e.blob, &format!("{arm}/_blob/{{account}}")),
+            logs: pick_spanned(&e.logs, &format!("{arm}/_logs"))
+                .trim_end_matches('/')
+                .to_owned(),
             arm,
         };
     }
@@ -209,6 +219,7 @@ fn endpoints(e: &EndpointsSection) -> Endpoints {
         app_host: pick(&e.app_host, app_host),
         metrics: pick(&e.metrics, metrics),
         blob: pick(&e.blob, &blob),
+        logs: pick_spanned(&e.logs, logs).trim_end_matches('/').to_owned(),
     }
 }
 
@@ -246,5 +257,31 @@ mod tests {
         let over =
             with_endpoints("cloud = \"public\"\nblob = \"http://127.0.0.1:10000/{account}\"");
         assert_eq!(over.endpoints.blob, "http://127.0.0.1:10000/{account}");
+    }
+
+    #[test]
+    fn the_logs_endpoint_follows_the_cloud_and_the_workspace_is_optional() {
+        let public = Estate::demo();
+        assert_eq!(public.endpoints.logs, "https://api.loganalytics.io");
+        assert_eq!(
+            public.log_analytics_workspace.as_deref(),
+            Some("5b7d0c1e-3f2a-4c6d-8e9f-a1b2c3d4e5f6")
+        );
+        let china = with_endpoints("cloud = \"china\"");
+        assert_eq!(china.endpoints.logs, "https://api.loganalytics.azure.cn");
+        let sim = with_endpoints("cloud = \"simulator\"\narm = \"http://127.0.0.1:4000/\"");
+        assert_eq!(sim.endpoints.logs, "http://127.0.0.1:4000/_logs");
+        let over =
+            with_endpoints("cloud = \"public\"\nlogs = \"https://api.loganalytics.azure.com/\"");
+        assert_eq!(over.endpoints.logs, "https://api.loganalytics.azure.com");
+        let none = Estate::parse(
+            &crate::config::DEMO_ESTATE.replace(
+                "log-analytics-workspace = \"5b7d0c1e-3f2a-4c6d-8e9f-a1b2c3d4e5f6\"",
+                "",
+            ),
+            "test",
+        )
+        .expect("valid without a workspace");
+        assert_eq!(none.log_analytics_workspace, None);
     }
 }

@@ -27,6 +27,7 @@ pub mod eval;
 pub mod evidence;
 pub mod flowchart;
 pub mod gates;
+mod latency;
 pub mod onset;
 mod outside;
 pub mod overrides;

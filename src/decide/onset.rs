@@ -146,6 +146,8 @@ pub struct Baseline {
     pub avg_ms: Option<f64>,
     /// Highest per-minute maximum response time, where reported.
     pub max_ms: Option<f64>,
+    /// Mean of the per-minute p95 response times, where reported (Log Analytics).
+    pub p95_ms: Option<f64>,
     /// Minutes it was measured over.
     pub minutes: usize,
     /// Where it came from (`before the onset at 09:05`, `the minutes before 09:10`).
@@ -162,7 +164,9 @@ pub fn baseline_of(points: &[MetricPoint], basis: String) -> Option<Baseline> {
     let sd = (sum_sq(&x, m) / (x.len() - 1) as f64).sqrt();
     let avg: Vec<f64> = points.iter().filter_map(|p| p.avg_ms).collect();
     let max_ms = points.iter().filter_map(|p| p.max_ms).reduce(f64::max);
+    let p95: Vec<f64> = points.iter().filter_map(|p| p.p95_ms).collect();
     Some(Baseline {
+        p95_ms: (!p95.is_empty()).then(|| mean(&p95)),
         failure_rate: m,
         ceiling: m + (3.0 * sd).max(BASELINE_MARGIN),
         avg_ms: (!avg.is_empty()).then(|| mean(&avg)),
@@ -215,6 +219,7 @@ mod tests {
                 failures: r * 1000.0,
                 avg_ms: Some(80.0),
                 max_ms: Some(300.0),
+                p95_ms: None,
             })
             .collect()
     }

@@ -56,6 +56,7 @@ pub fn calm_metrics() -> Vec<MetricPoint> {
             failures: if i % 2 == 0 { 2.0 } else { 3.0 },
             avg_ms: Some(80.0),
             max_ms: Some(300.0),
+            p95_ms: None,
         })
         .collect()
 }
@@ -241,6 +242,7 @@ pub fn calm() -> (Snapshot, Estate) {
             .collect(),
         activity: ok(Vec::new(), "activity log"),
         inventory: ok(Vec::new(), "Resource Graph"),
+        p95_source: None,
     };
     (snap, estate)
 }

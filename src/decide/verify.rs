@@ -1,7 +1,8 @@
 //! Verification after a recovery action (seed 000, "Verification"): every health check of the
 //! apps now serving is Healthy, read after the action finished; their failure rate is back within
-//! the pre-incident baseline; their latency too — as average and maximum response time per
-//! minute, which is what the metrics hold (there is no p95 in the model, and the words say so);
+//! the pre-incident baseline; their latency too — as p95 against the baseline's p95 when the
+//! estate names a Log Analytics workspace (read with the metrics), else as average and maximum
+//! response time per minute, which is all the platform metrics hold (and the words say so);
 //! and their queues are draining. Also which apps to verify after an action: the app itself after
 //! a rollback or rebuild, the counterparts taking over after a failover.
 //! Pure.
@@ -9,10 +10,12 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Estate;
-use crate::model::{AppState, Health, MetricPoint, Snapshot};
+use crate::model::{AppState, Health, MetricPoint, Observed, Snapshot};
 
 use super::evidence::{age, clock, fresh};
 use super::gates::{Tally, worst};
+use super::latency;
+pub use super::latency::{LATENCY_FACTOR, LATENCY_SLACK_MS};
 use super::onset::{Baseline, baseline, pct};
 use super::reach::reach;
 use super::{GateCheck, GateStatus, ProposedAction};
@@ -21,11 +24,6 @@ use super::{GateCheck, GateStatus, ProposedAction};
 pub const FALLBACK_CEILING: f64 = 0.01;
 /// How many of the latest minutes after the action are judged.
 pub const RECENT_MINUTES: usize = 3;
-/// Latency counts as back when the average is within this factor of the baseline's…
-pub const LATENCY_FACTOR: f64 = 1.5;
-/// …or within this many milliseconds of it.
-pub const LATENCY_SLACK_MS: f64 = 50.0;
-
 /// The result of verification.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verification {
@@ -121,11 +119,6 @@ fn health(apps: &[&AppState], since: DateTime<Utc>, now: DateTime<Utc>) -> GateC
     })
 }
 
-fn mean(v: impl Iterator<Item = f64>) -> Option<f64> {
-    let (n, s) = v.fold((0usize, 0.0), |(n, s), x| (n + 1, s + x));
-    (n > 0).then(|| s / n as f64)
-}
-
 /// The latest minutes (with requests) that started at or after `since`.
 fn recent(points: &[MetricPoint], since: DateTime<Utc>) -> Vec<&MetricPoint> {
     let after: Vec<&MetricPoint> = points
@@ -137,6 +130,7 @@ fn recent(points: &[MetricPoint], since: DateTime<Utc>) -> Vec<&MetricPoint> {
 
 fn rates_and_latency(
     apps: &[&AppState],
+    p95_source: Option<&Observed<usize>>,
     since: DateTime<Utc>,
     baseline_until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
@@ -190,32 +184,13 @@ fn rates_and_latency(
         } else {
             rate.fail.push(words);
         }
-        let avg = mean(after.iter().filter_map(|p| p.avg_ms));
-        let max = after.iter().filter_map(|p| p.max_ms).reduce(f64::max);
-        match (avg, base.as_ref().and_then(|b| b.avg_ms)) {
-            (Some(avg), Some(b)) => {
-                let limit = (b * LATENCY_FACTOR).max(b + LATENCY_SLACK_MS);
-                let w = format!(
-                    "{} avg {avg:.0} ms (max {}) vs baseline avg {b:.0} ms, limit {limit:.0} ms",
-                    a.name,
-                    max.map_or_else(|| "?".to_owned(), |m| format!("{m:.0} ms"))
-                );
-                if avg <= limit {
-                    lat.pass.push(w);
-                } else {
-                    lat.fail.push(w);
-                }
-            }
-            (None, _) => lat
-                .unknown
-                .push(format!("{}: no response times reported", a.name)),
-            (Some(avg), None) => lat.unknown.push(format!(
-                "{}: avg {avg:.0} ms, no baseline to compare with",
-                a.name
-            )),
-        }
+        latency::judge(&mut lat, a, &after, base.as_ref(), p95_source, now);
     }
-    let note = "avg and max response time only: the metrics hold no p95";
+    let note = if p95_source.is_some() {
+        "p95 from Log Analytics"
+    } else {
+        "avg/max only: no p95 (no Log Analytics workspace configured)"
+    };
     let mut l = lat.check("latency at baseline", |p| p.join("; "));
     l.detail = format!("{} ({note})", l.detail);
     (rate.check("failure rate at baseline", |p| p.join("; ")), l)
@@ -280,7 +255,7 @@ pub fn verify(
     baseline_until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Verification {
-    let (rate, lat) = rates_and_latency(apps, since, baseline_until, now);
+    let (rate, lat) = rates_and_latency(apps, snap.p95_source.as_ref(), since, baseline_until, now);
     let checks = vec![health(apps, since, now), rate, lat, queues(apps, snap, now)];
     Verification {
         status: worst(&checks),
@@ -332,7 +307,9 @@ mod tests {
             v.checks[1].detail
         );
         assert!(
-            v.checks[2].detail.contains("no p95"),
+            v.checks[2]
+                .detail
+                .contains("avg/max only: no p95 (no Log Analytics workspace configured)"),
             "{}",
             v.checks[2].detail
         );
@@ -351,6 +328,82 @@ mod tests {
             "{}",
             v.checks[1].detail
         );
+    }
+
+    /// Orders' p95: 300 ms before the incident, `after` ms from minute 14 on; averages untouched.
+    fn p95_then(snap: &mut Snapshot, after: f64) {
+        let now = testkit::now();
+        snap.p95_source = Some(Observed::ok(
+            30,
+            now,
+            "Log Analytics AppRequests p95",
+            Duration::minutes(1),
+        ));
+        let app = testkit::app(snap, "func-orders-prod-krc");
+        for (i, p) in app
+            .metrics
+            .value
+            .as_mut()
+            .expect("metrics")
+            .iter_mut()
+            .enumerate()
+        {
+            p.p95_ms = Some(match i {
+                0..8 => 300.0,
+                8..14 => 2400.0,
+                _ => after,
+            });
+        }
+    }
+
+    #[test]
+    fn p95_still_high_fails_verification_though_the_average_recovered() {
+        let (mut snap, _) = testkit::calm();
+        bad_then(&mut snap, 0.002);
+        p95_then(&mut snap, 1400.0);
+        let (since, until) = (testkit::at(-6), Some(testkit::at(-7)));
+        let apps: Vec<&AppState> = snap
+            .apps
+            .iter()
+            .filter(|a| a.name == "func-orders-prod-krc")
+            .collect();
+        let v = verify(&apps, &snap, since, until, testkit::now());
+        assert_eq!(v.checks[2].status, GateStatus::Fail, "{v:#?}");
+        assert_eq!(v.status, GateStatus::Fail);
+        assert!(
+            v.checks[2]
+                .detail
+                .contains("p95 1400 ms vs baseline p95 300 ms, limit 450 ms"),
+            "{}",
+            v.checks[2].detail
+        );
+        assert!(v.checks[2].detail.contains("p95 from Log Analytics"));
+        p95_then(&mut snap, 320.0);
+        let apps: Vec<&AppState> = snap
+            .apps
+            .iter()
+            .filter(|a| a.name == "func-orders-prod-krc")
+            .collect();
+        let v = verify(&apps, &snap, since, until, testkit::now());
+        assert_eq!(v.checks[2].status, GateStatus::Pass, "{v:#?}");
+        if let Some(s) = snap.p95_source.as_mut() {
+            s.fail("Log Analytics answered 403", testkit::now());
+        }
+        for p in testkit::app(&mut snap, "func-orders-prod-krc")
+            .metrics
+            .value
+            .as_mut()
+            .expect("metrics")
+        {
+            p.p95_ms = None;
+        }
+        let apps: Vec<&AppState> = snap
+            .apps
+            .iter()
+            .filter(|a| a.name == "func-orders-prod-krc")
+            .collect();
+        let v = verify(&apps, &snap, since, until, testkit::now());
+        assert_eq!(v.checks[2].status, GateStatus::Unknown, "{v:#?}");
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct Snapshot {
     pub activity: Observed<Vec<ActivityEvent>>,
     /// The inventory from Resource Graph.
     pub inventory: Observed<Vec<InventoryItem>>,
+    /// The p95 latency read (Log Analytics), read with the metrics: its value is how many app
+    /// minutes the last answer held. `None` when the estate names no Log Analytics workspace.
+    pub p95_source: Option<Observed<usize>>,
 }
 
 /// A region as configured.
@@ -158,6 +161,9 @@ pub struct MetricPoint {
     pub avg_ms: Option<f64>,
     /// Maximum response time, ms.
     pub max_ms: Option<f64>,
+    /// 95th percentile response time, ms, from Log Analytics (`AppRequests`); `None` when no
+    /// workspace is configured or its read failed (see [`Snapshot::p95_source`]).
+    pub p95_ms: Option<f64>,
 }
 
 impl MetricPoint {

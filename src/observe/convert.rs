@@ -160,6 +160,7 @@ pub fn metric_points(metrics: &[Metric]) -> Vec<MetricPoint> {
                     failures: 0.0,
                     avg_ms: None,
                     max_ms: None,
+                    p95_ms: None,
                 });
                 match name {
                     "Requests" => p.requests += v.total.unwrap_or(0.0),

@@ -24,6 +24,16 @@ pub fn queue_kind_word(kind: QueueKind) -> &'static str {
 }
 
 /// A snapshot with the estate's shape and no data.
+/// The p95 read, not yet made: `None` when the estate names no Log Analytics workspace.
+fn p95_source(estate: &Estate) -> Option<Observed<usize>> {
+    estate.log_analytics_workspace.as_ref().map(|_| {
+        Observed::missing(
+            "Log Analytics AppRequests p95",
+            SourceKind::Metrics.interval(),
+        )
+    })
+}
+
 pub fn empty_snapshot(estate: &Estate, simulated: bool, now: DateTime<Utc>) -> Snapshot {
     let mut regions: Vec<RegionInfo> = estate
         .regions
@@ -123,5 +133,6 @@ pub fn empty_snapshot(estate: &Estate, simulated: bool, now: DateTime<Utc>) -> S
             .collect(),
         activity: missing(SourceKind::Activity, "eventtypes/management/values"),
         inventory: missing(SourceKind::Inventory, "resources"),
+        p95_source: p95_source(estate),
     }
 }

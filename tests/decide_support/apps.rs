@@ -99,6 +99,7 @@ fn metrics(spec: &AppSpec, now: DateTime<Utc>) -> Vec<MetricPoint> {
         series,
     );
     let latency = spec.latency.as_deref().map(series).unwrap_or_default();
+    let p95 = spec.p95.as_deref().map(series).unwrap_or_default();
     let requests = spec.requests.unwrap_or(1000.0);
     let last = now - Duration::seconds(now.timestamp().rem_euclid(60)) - Duration::minutes(1);
     let n = rates.len();
@@ -113,6 +114,7 @@ fn metrics(spec: &AppSpec, now: DateTime<Utc>) -> Vec<MetricPoint> {
                 failures: (r * requests).round(),
                 avg_ms: Some(avg),
                 max_ms: Some(avg * 4.0),
+                p95_ms: p95.get(i).copied(),
             }
         })
         .collect()

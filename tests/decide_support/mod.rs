@@ -111,6 +111,15 @@ pub fn build(sc: &Scenario) -> (Snapshot, Estate, DecideContext, DateTime<Utc>) 
             Duration::minutes(5),
             false,
         ),
+        p95_source: sc.app.iter().any(|a| a.p95.is_some()).then(|| {
+            apps::observed(
+                sc.app.len(),
+                now,
+                "Log Analytics AppRequests p95",
+                Duration::minutes(1),
+                false,
+            )
+        }),
     };
     (snap, estate, context(&sc.context), now)
 }

@@ -58,6 +58,9 @@ pub struct AppSpec {
     pub failure: Option<String>,
     pub requests: Option<f64>,
     pub latency: Option<String>,
+    /// Per-minute p95 (same series syntax); any app with one makes the Log Analytics read
+    /// configured and fresh.
+    pub p95: Option<String>,
     pub platform: Option<String>,
     #[serde(default)]
     pub deployments: Vec<DeploySpec>,

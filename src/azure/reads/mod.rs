@@ -5,11 +5,13 @@
 //! belong to `client`; turning bodies into the snapshot belongs to `observe`.
 
 mod arm_ids;
+mod logs;
 mod monitor;
 mod routing;
 mod state;
 mod web;
 
 pub use arm_ids::ResourceGroupRef;
+pub use logs::{LatencyMinute, PERCENTILE, latency_minutes, logs_scope, p95_query};
 pub use monitor::{METRICS_BATCH_MAX, MetricsBatchQuery, MetricsQuery};
 pub use web::HealthProbe;

@@ -14,6 +14,7 @@ pub mod governance;
 pub mod graph;
 pub mod health;
 pub mod kudu;
+pub mod logs;
 pub mod messaging;
 pub mod monitor;
 pub mod network;

@@ -20,6 +20,7 @@ pub(super) fn check(c: &mut Checker<'_>, f: &EstateFile, names: &Names<'_>) {
         }
     }
     endpoints(c, f);
+    monitoring(c, f);
     subscriptions(c, f);
     regions(c, f, names);
 }
@@ -40,10 +41,28 @@ fn endpoints(c: &mut Checker<'_>, f: &EstateFile) {
     for (key, value) in [
         ("endpoints.arm", &e.arm),
         ("endpoints.authority", &e.authority),
+        ("endpoints.logs", &e.logs),
     ] {
         if let Some(v) = value {
             http_url(c, key, v);
         }
+    }
+}
+
+fn monitoring(c: &mut Checker<'_>, f: &EstateFile) {
+    if let Some(w) = &f.monitoring.log_analytics_workspace
+        && !is_guid(w.get_ref())
+    {
+        c.push(
+            "monitoring.log-analytics-workspace",
+            Some(w.span()),
+            format!(
+                "`{}` is not a Log Analytics workspace id; the id is a GUID such as \
+                 `00000000-0000-0000-0000-000000000000` (the workspace's Overview shows it as \
+                 Workspace ID; `az monitor log-analytics workspace show --query customerId`)",
+                w.get_ref()
+            ),
+        );
     }
 }
 

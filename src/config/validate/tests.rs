@@ -592,6 +592,34 @@ fn subscription_id_is_a_guid() {
 }
 
 #[test]
+fn log_analytics_workspace_is_a_guid() {
+    let t = edit(&[(
+        "log-analytics-workspace = \"5b7d0c1e-3f2a-4c6d-8e9f-a1b2c3d4e5f6\"",
+        "log-analytics-workspace = \"law-orders-prod\"",
+    )]);
+    expect(
+        &t,
+        "monitoring.log-analytics-workspace",
+        at("\"law-orders-prod\""),
+        "is not a Log Analytics workspace id; the id is a GUID",
+    );
+}
+
+#[test]
+fn logs_endpoint_is_a_url() {
+    let t = edit(&[(
+        "[endpoints]\ncloud = \"public\"",
+        "[endpoints]\ncloud = \"public\"\nlogs = \"api.loganalytics.io\"",
+    )]);
+    expect(
+        &t,
+        "endpoints.logs",
+        at("\"api.loganalytics.io\""),
+        "is not an http(s) URL",
+    );
+}
+
+#[test]
 fn rto_and_rpo_are_positive() {
     let t = edit(&[
         ("rto-minutes = 30", "rto-minutes = 0"),

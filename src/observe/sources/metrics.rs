@@ -1,16 +1,19 @@
 //! The request-metrics source: `Requests`, `Http5xx` and `HttpResponseTime` of every app, read
 //! through Azure Monitor's batch call, one request per 50 apps of one subscription and region, so
-//! its cost grows with the estate by a fiftieth rather than one request per app.
+//! its cost grows with the estate by a fiftieth rather than one request per app. When the estate
+//! names a Log Analytics workspace, one query beside them reads every app's per-minute p95
+//! (`MetricPoint::p95_ms`), with its own age and error in `Snapshot::p95_source`.
 //!
 //! Owns the grouping of apps into batch chunks, the mapping of a batch answer back to apps, and
-//! the per-app ARM fallback. It must not touch any other part of the snapshot than `metrics`.
+//! the per-app ARM fallback. It must not touch any other part of the snapshot than `metrics` and
+//! `p95_source`.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::azure::client::AzureClient;
-use crate::azure::reads::{METRICS_BATCH_MAX, MetricsBatchQuery, MetricsQuery};
+use crate::azure::reads::{LatencyMinute, METRICS_BATCH_MAX, MetricsBatchQuery, MetricsQuery};
 use crate::config::Estate;
 use crate::model::MetricPoint;
 use crate::observe::convert;
@@ -80,20 +83,55 @@ pub async fn metrics(ctx: &Ctx) {
     let from = now - Duration::minutes(METRIC_WINDOW_MINUTES);
     let client = ctx.client.clone();
     let endpoint = ctx.estate.endpoints.metrics.clone();
-    let results = fan_out(chunks(&ctx.estate), move |chunk| {
+    let platform = fan_out(chunks(&ctx.estate), move |chunk| {
         read_chunk(client.clone(), endpoint.clone(), chunk, (from, to))
-    })
-    .await;
+    });
+    let (results, p95) = tokio::join!(platform, p95(ctx, from, to));
+    let by_minute: HashMap<(String, DateTime<Utc>), f64> = match &p95 {
+        Some(Ok(minutes)) => minutes
+            .iter()
+            .filter_map(|m| Some(((m.app.to_ascii_lowercase(), m.at), m.p95_ms?)))
+            .collect(),
+        _ => HashMap::new(),
+    };
     ctx.update(|snap| {
         for (name, r) in results.into_iter().flatten() {
             if let Some(app) = snap.apps.iter_mut().find(|a| a.name == name) {
                 match r {
-                    Ok(points) => app.metrics.set(points, now),
+                    Ok(mut points) => {
+                        let key = name.to_ascii_lowercase();
+                        for p in &mut points {
+                            p.p95_ms = by_minute.get(&(key.clone(), p.at)).copied();
+                        }
+                        app.metrics.set(points, now);
+                    }
                     Err(e) => app.metrics.fail(e, now),
                 }
             }
         }
+        if let (Some(source), Some(r)) = (snap.p95_source.as_mut(), p95) {
+            match r {
+                Ok(minutes) => source.set(minutes.len(), now),
+                Err(e) => source.fail(e.to_string(), now),
+            }
+        }
     });
+}
+
+/// The p95 latency of every app from the estate's Log Analytics workspace, when it names one:
+/// one query for the whole estate per metrics refresh.
+async fn p95(
+    ctx: &Ctx,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Option<Result<Vec<LatencyMinute>, crate::azure::Error>> {
+    let workspace = ctx.estate.log_analytics_workspace.as_deref()?;
+    let apps: Vec<&str> = ctx.estate.apps.iter().map(|a| a.name.as_str()).collect();
+    Some(
+        ctx.client
+            .latency_p95(&ctx.estate.endpoints.logs, workspace, &apps, from, to)
+            .await,
+    )
 }
 
 /// One chunk's metrics: one batch call, mapped back to its apps by resource id.

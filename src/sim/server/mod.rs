@@ -22,6 +22,7 @@ mod kql;
 mod kudu;
 mod kudu_deploy;
 mod locks;
+mod logs;
 mod messaging;
 mod metrics;
 mod monitor;
@@ -194,6 +195,7 @@ fn router(sim: Shared) -> Router {
             "/_metrics/{region}/subscriptions/{sub}/{op}",
             post(metrics::batch),
         )
+        .route("/_logs/v1/workspaces/{workspace}/query", post(logs::query))
         .fallback(arm::handle)
         .layer(from_fn_with_state(sim.clone(), count))
         .with_state(sim)
@@ -220,7 +222,7 @@ impl SimHandle {
     /// The endpoints a client must use for this simulator (cloud `Simulator`): ARM at the base
     /// URL, Kudu at `{base}/_kudu/{app}`, app hosts at `{base}/_apps/{app}`, Storage queues at
     /// `{base}/_queue/{account}`, batch metrics at `{base}/_metrics/{region}`, the Blob service at
-    /// `{base}/_blob/{account}`. A slot's host is
+    /// `{base}/_blob/{account}`, the Log Analytics query API at `{base}/_logs`. A slot's host is
     /// the app's name with `-{slot}` appended, as in Azure (`--{slot}` is accepted too).
     pub fn endpoints(&self) -> Endpoints {
         let base = self.base_url();
@@ -233,6 +235,7 @@ impl SimHandle {
             app_host: format!("{base}/_apps/{{app}}"),
             metrics: format!("{base}/_metrics/{{region}}"),
             blob: format!("{base}/_blob/{{account}}"),
+            logs: format!("{base}/_logs"),
         }
     }
 

@@ -27,6 +27,9 @@ pub struct MinuteStats {
     pub max_ms: f64,
     /// Fastest response, ms.
     pub min_ms: f64,
+    /// The 95th percentile response time, ms (what Application Insights' `AppRequests` gives a
+    /// `percentile(DurationMs, 95)` query): the version's p95, slowed as the average is.
+    pub p95_ms: f64,
 }
 
 /// Latency of requests that time out in a region outage, ms.
@@ -92,11 +95,12 @@ impl World {
             .clamp(0.0, requests);
         let version = a.slots[slot].version.at(t);
         let profile = self.profile_at(version, t);
-        let (avg_ms, max_ms, min_ms) = if self.region_out(&a.region, t) {
+        let (avg_ms, max_ms, min_ms, p95_ms) = if self.region_out(&a.region, t) {
             (
                 OUTAGE_LATENCY_MS,
                 OUTAGE_LATENCY_MS * 1.3,
                 OUTAGE_LATENCY_MS * 0.5,
+                OUTAGE_LATENCY_MS * 1.15,
             )
         } else {
             let dependency_failing = [Check::Storage, Check::Queue, Check::Downstream]
@@ -113,7 +117,10 @@ impl World {
                 * dependency_factor
                 * jitter(seed, &key("max"), m, 0.2);
             let min = profile.latency_p50_ms * 0.22 * jitter(seed, &key("min"), m, 0.1);
-            (avg, max.max(avg), min.min(avg))
+            // Within ±10 % of the profile's p95 (less than the max's lowest draw, 1.52 × p95).
+            let p95 =
+                profile.latency_p95_ms * dependency_factor * jitter(seed, &key("p95"), m, 0.1);
+            (avg, max.max(avg), min.min(avg), p95.min(max).max(min))
         };
         MinuteStats {
             requests,
@@ -121,6 +128,7 @@ impl World {
             avg_ms,
             max_ms,
             min_ms,
+            p95_ms,
         }
     }
 }
@@ -183,6 +191,28 @@ mod tests {
             .sum();
         let per_minute = total / 30.0;
         assert!((1100.0..1300.0).contains(&per_minute), "{per_minute}");
+    }
+
+    #[test]
+    fn the_minute_p95_follows_the_versions_profile_and_a_bad_release_raises_it() {
+        let mut w = world("bad-release");
+        let start = w.start();
+        w.advance_to(start + TimeDelta::minutes(12));
+        let app = w.app_index("func-orders-prod-krc").expect("app");
+        let version = w.apps()[app].slots[0]
+            .version
+            .at(start - TimeDelta::minutes(5))
+            .clone();
+        let profile = w.profile_at(&version, start - TimeDelta::minutes(5));
+        for k in 1..=10 {
+            let s = w.minute_stats(app, 0, start - TimeDelta::minutes(k));
+            let ratio = s.p95_ms / profile.latency_p95_ms;
+            assert!((0.9..=1.1).contains(&ratio), "p95 {} vs profile", s.p95_ms);
+            assert!(s.p95_ms <= s.max_ms && s.p95_ms >= s.min_ms, "{s:?}");
+        }
+        let before = w.minute_stats(app, 0, start - TimeDelta::minutes(3)).p95_ms;
+        let after = w.minute_stats(app, 0, start + TimeDelta::minutes(5)).p95_ms;
+        assert!(after > 2.0 * before, "{before} → {after}");
     }
 
     #[test]

@@ -244,6 +244,7 @@ mod tests {
                 failures: r * 1000.0,
                 avg_ms: None,
                 max_ms: None,
+                p95_ms: None,
             })
             .collect()
     }

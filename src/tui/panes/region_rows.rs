@@ -37,6 +37,8 @@ pub struct AppRow<'a> {
     pub rate: Option<f64>,
     /// The latest minute's average response time.
     pub avg_ms: Option<f64>,
+    /// The latest minute's p95 response time, when Log Analytics reported one.
+    pub p95_ms: Option<f64>,
     /// The route to this app: `TM` or `FD` and the endpoint or origin.
     pub route: Option<(&'static str, &'a RouteState)>,
 }
@@ -103,6 +105,7 @@ pub fn build_rows(snap: &Snapshot, now: DateTime<Utc>) -> Vec<AppRow<'_>> {
                     .collect(),
                 rate: points.last().map(crate::model::MetricPoint::failure_rate),
                 avg_ms: points.last().and_then(|p| p.avg_ms),
+                p95_ms: points.last().and_then(|p| p.p95_ms),
                 route,
             }
         })

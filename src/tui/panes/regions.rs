@@ -1,6 +1,7 @@
 //! The regions pane: per region, per app, the health (status word and symbol, every check of
 //! the health endpoint, Resource Health), the version in each slot, failure rate with a
-//! sparkline, average latency (platform metrics have no p95), and the Traffic Manager endpoint or
+//! sparkline, latency (the p95 when Log Analytics reports one, else the average: platform metrics
+//! have no percentiles; the narrow row shows the average only), and the Traffic Manager endpoint or
 //! Front Door origin. Rows shrink with the width (see [`Format`]); the selected app is
 //! highlighted and opens the detail view.
 
@@ -287,10 +288,12 @@ fn app_lines(
         format!("{} ", spark(&row.rates, 8, Some(top))),
         theme.style(Role::Spark),
     ));
-    spans.push(Span::styled(
-        format!("{avg:>6} avg "),
-        theme.style(Role::Text),
-    ));
+    // The p95 when Log Analytics reports one (what verification compares), else the average.
+    let latency = row.p95_ms.map_or_else(
+        || format!("{avg:>6} avg "),
+        |ms| format!("p95 {:>6} ", duration_ms(ms)),
+    );
+    spans.push(Span::styled(latency, theme.style(Role::Text)));
     // Resource Health takes the route's column when the app has no route and RH needs a word.
     let rh_in_route = row.route.is_none() && !row.platform_ok() && format != Format::Full;
     if rh_in_route {
@@ -331,5 +334,15 @@ fn app_lines(
             spans.extend(platform_spans(row, theme));
             vec![Line::from(spans)]
         }
+    }
+}
+/// A latency in the fewest characters: `412ms`, `1.4s`, `31s`.
+fn duration_ms(ms: f64) -> String {
+    if ms < 999.5 {
+        format!("{ms:.0}ms")
+    } else if ms < 9950.0 {
+        format!("{:.1}s", ms / 1000.0)
+    } else {
+        format!("{:.0}s", ms / 1000.0)
     }
 }

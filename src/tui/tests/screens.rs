@@ -474,3 +474,32 @@ async fn the_event_loop_reports_a_terminal_input_error() {
         .expect_err("the error comes back");
     assert!(format!("{err:#}").contains("tty gone"), "{err:#}");
 }
+
+#[test]
+fn the_regions_pane_shows_p95_where_log_analytics_reports_one() {
+    let mut app = fixtures::console_at(BAD, (160, 48), &ConsoleOptions::default());
+    let mut snap = fixtures::snapshot_at(BAD);
+    let orders = snap
+        .apps
+        .iter_mut()
+        .find(|a| a.name == "func-orders-prod-krc")
+        .expect("orders");
+    if let Some(p) = orders.metrics.value.as_mut().and_then(|v| v.last_mut()) {
+        p.p95_ms = Some(1412.0);
+    }
+    app.update(Msg::Snapshot(Arc::new(snap)));
+    app.update(Msg::Tick(fixtures::at(BAD)));
+    let screen = text(draw(&app, 160, 48).backend().buffer());
+    let row = |service: &str, nth: usize| {
+        screen
+            .lines()
+            .filter(|l| l.contains(service) && l.contains('%'))
+            .nth(nth)
+            .unwrap_or_else(|| panic!("no {service} row in\n{screen}"))
+            .to_owned()
+    };
+    // Orders in the primary region has a p95: it replaces the average, with its name.
+    assert!(row("orders-api", 0).contains("p95   1.4s TM"), "{screen}");
+    // Its counterpart has none: the average stays, said to be one.
+    assert!(row("orders-api", 1).contains("ms avg TM"), "{screen}");
+}

@@ -75,6 +75,7 @@ pub fn surface(path: &str) -> &'static str {
         "_queue" => "queue",
         "_metrics" => "metrics",
         "_blob" => "blob",
+        "_logs" => "logs",
         _ => "arm",
     }
 }
@@ -87,6 +88,10 @@ pub fn is_write(method: &Method, path: &str) -> bool {
     }
     if *method == Method::POST {
         let p = path.trim_end_matches('/').to_ascii_lowercase();
+        // Log Analytics queries read.
+        if p.starts_with("/_logs/") {
+            return false;
+        }
         let read_only = [
             "/list",
             "/listkeys",
@@ -380,6 +385,8 @@ mod tests {
         assert_eq!(s.by_method.get("HEAD"), Some(&1));
         assert_eq!(s.by_surface.get("queue"), Some(&2));
         assert_eq!(s.by_surface.get("arm"), Some(&1));
+        assert_eq!(surface("/_logs/v1/workspaces/w/query"), "logs");
+        assert!(!is_write(&Method::POST, "/_logs/v1/workspaces/w/query"));
     }
 
     #[test]
