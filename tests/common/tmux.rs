@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 /// How often the screen is read while waiting.
 const POLL: Duration = Duration::from_millis(100);
 /// The longest any one wait may take.
-const WAIT: Duration = Duration::from_secs(15);
+const WAIT: Duration = Duration::from_secs(30);
 
 /// Whether tmux is here; if not, says SKIPPED (and fails under CI, where it must be).
 pub fn have_tmux() -> bool {
