@@ -69,8 +69,8 @@ fn status_with_a_config_file_reads_the_estate_it_names() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(
-        v["simulated"], false,
-        "a --config estate is reported as real"
+        v["simulated"], true,
+        "an estate file whose cloud is the simulator is reported as simulated"
     );
     let apps = v["apps"].as_array().expect("apps");
     assert_eq!(apps.len(), 12);

@@ -197,9 +197,14 @@ pub enum SimCommand {
         /// The port (0 picks a free one).
         #[arg(long, default_value_t = 0)]
         port: u16,
-        /// Virtual seconds per wall second.
+        /// Virtual seconds per wall second (keep 1 for a console on `--config`, which reads
+        /// with the wall clock).
         #[arg(long, default_value_t = 1.0, value_parser = speed, allow_negative_numbers = true)]
         speed: f64,
+        /// Start at the scenario's own date instead of now (by default the timeline starts at
+        /// the wall clock's now, so a `--config` console sees fresh data).
+        #[arg(long)]
+        scenario_time: bool,
     },
 }
 
@@ -253,8 +258,9 @@ pub fn run() -> ExitCode {
                     scenario,
                     port,
                     speed,
+                    scenario_time,
                 },
-        }) => run::sim_serve(&scenario, port, speed, cli.config.as_deref()),
+        }) => run::sim_serve(&scenario, port, speed, scenario_time, cli.config.as_deref()),
     }
 }
 

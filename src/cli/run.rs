@@ -62,19 +62,33 @@ async fn status_async(args: &StatusArgs, config: Option<&Path>, credential: &str
 }
 
 /// `warroom sim serve`.
-pub fn sim_serve(scenario: &str, port: u16, speed: f64, config: Option<&Path>) -> ExitCode {
+/// `warroom sim serve`. The scenario's timeline starts at the wall clock's now unless
+/// `scenario_time`: a console on a `--config` estate reads with the wall clock, and data from the
+/// scenario's own date would all look months old to it.
+pub fn sim_serve(
+    scenario: &str,
+    port: u16,
+    speed: f64,
+    scenario_time: bool,
+    config: Option<&Path>,
+) -> ExitCode {
     crate::logging::to_stderr();
     let r = (|| -> Result<()> {
         let estate = match config {
             Some(p) => Estate::load(p).map_err(|e| eyre!("{e}"))?,
             None => Estate::demo(),
         };
-        let scenario = Scenario::builtin(scenario).wrap_err_with(|| {
+        let mut scenario = Scenario::builtin(scenario).wrap_err_with(|| {
             format!(
                 "unknown scenario `{scenario}`; built-in scenarios: {}",
                 Scenario::list().join(", ")
             )
         })?;
+        if !scenario_time {
+            let now = chrono::Utc::now();
+            scenario.start =
+                now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
+        }
         runtime()?.block_on(async {
             crate::sim::serve_forever(estate, scenario, port, Some(speed))
                 .await

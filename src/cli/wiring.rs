@@ -123,13 +123,16 @@ pub fn real_with_auth(
     let queues = client
         .queues(queue_auth.clone())
         .wrap_err("building the queue client")?;
+    // An estate file that names the simulator as its cloud is labelled so on screen: a
+    // rehearsal must never read as production.
+    let simulated = estate.endpoints.cloud == crate::config::Cloud::Simulator;
     let estate = Arc::new(estate);
     let observer = Observer::new(
         Arc::new(client.clone()),
         Arc::new(queues),
         estate.clone(),
         Clock::wall(),
-        false,
+        simulated,
     );
     Ok((estate, observer, client, queue_auth))
 }
