@@ -268,36 +268,47 @@ mod tests {
     use super::*;
     use crate::decide::testkit;
 
-    fn bad_then(snap: &mut Snapshot, after: f64) {
+    /// Changes each of orders' minutes (by index, oldest first).
+    fn each_minute(snap: &mut Snapshot, mut f: impl FnMut(usize, &mut crate::model::MetricPoint)) {
         let app = testkit::app(snap, "func-orders-prod-krc");
-        for (i, p) in app
-            .metrics
-            .value
-            .as_mut()
-            .expect("metrics")
-            .iter_mut()
-            .enumerate()
-        {
+        let points = app.metrics.value.as_mut().expect("metrics");
+        for (i, p) in points.iter_mut().enumerate() {
+            f(i, p);
+        }
+    }
+
+    /// Orders' failures: 30 % in minutes 8–13, `after` (a rate) from minute 14 on.
+    fn bad_then(snap: &mut Snapshot, after: f64) {
+        each_minute(snap, |i, p| {
             if (8..14).contains(&i) {
                 p.failures = 300.0;
             } else if i >= 14 {
                 p.failures = after * 1000.0;
             }
-        }
+        });
+    }
+
+    /// Verification of orders since 6 minutes ago, the baseline ending 7 minutes ago.
+    fn verify_orders(snap: &Snapshot) -> Verification {
+        let apps: Vec<&AppState> = snap
+            .apps
+            .iter()
+            .filter(|a| a.name == "func-orders-prod-krc")
+            .collect();
+        verify(
+            &apps,
+            snap,
+            testkit::at(-6),
+            Some(testkit::at(-7)),
+            testkit::now(),
+        )
     }
 
     #[test]
     fn back_to_baseline_passes_and_still_failing_fails_with_the_numbers() {
         let (mut snap, _) = testkit::calm();
         bad_then(&mut snap, 0.002);
-        let since = testkit::at(-6);
-        let until = Some(testkit::at(-7));
-        let apps: Vec<&AppState> = snap
-            .apps
-            .iter()
-            .filter(|a| a.name == "func-orders-prod-krc")
-            .collect();
-        let v = verify(&apps, &snap, since, until, testkit::now());
+        let v = verify_orders(&snap);
         assert_eq!(v.status, GateStatus::Pass, "{v:#?}");
         assert!(
             v.checks[1]
@@ -314,12 +325,7 @@ mod tests {
             v.checks[2].detail
         );
         bad_then(&mut snap, 0.2);
-        let apps: Vec<&AppState> = snap
-            .apps
-            .iter()
-            .filter(|a| a.name == "func-orders-prod-krc")
-            .collect();
-        let v = verify(&apps, &snap, since, until, testkit::now());
+        let v = verify_orders(&snap);
         assert_eq!(v.checks[1].status, GateStatus::Fail);
         assert!(
             v.checks[1]
@@ -339,21 +345,13 @@ mod tests {
             "Log Analytics AppRequests p95",
             Duration::minutes(1),
         ));
-        let app = testkit::app(snap, "func-orders-prod-krc");
-        for (i, p) in app
-            .metrics
-            .value
-            .as_mut()
-            .expect("metrics")
-            .iter_mut()
-            .enumerate()
-        {
+        each_minute(snap, |i, p| {
             p.p95_ms = Some(match i {
                 0..8 => 300.0,
                 8..14 => 2400.0,
                 _ => after,
             });
-        }
+        });
     }
 
     #[test]
@@ -361,13 +359,7 @@ mod tests {
         let (mut snap, _) = testkit::calm();
         bad_then(&mut snap, 0.002);
         p95_then(&mut snap, 1400.0);
-        let (since, until) = (testkit::at(-6), Some(testkit::at(-7)));
-        let apps: Vec<&AppState> = snap
-            .apps
-            .iter()
-            .filter(|a| a.name == "func-orders-prod-krc")
-            .collect();
-        let v = verify(&apps, &snap, since, until, testkit::now());
+        let v = verify_orders(&snap);
         assert_eq!(v.checks[2].status, GateStatus::Fail, "{v:#?}");
         assert_eq!(v.status, GateStatus::Fail);
         assert!(
@@ -379,30 +371,13 @@ mod tests {
         );
         assert!(v.checks[2].detail.contains("p95 from Log Analytics"));
         p95_then(&mut snap, 320.0);
-        let apps: Vec<&AppState> = snap
-            .apps
-            .iter()
-            .filter(|a| a.name == "func-orders-prod-krc")
-            .collect();
-        let v = verify(&apps, &snap, since, until, testkit::now());
+        let v = verify_orders(&snap);
         assert_eq!(v.checks[2].status, GateStatus::Pass, "{v:#?}");
         if let Some(s) = snap.p95_source.as_mut() {
             s.fail("Log Analytics answered 403", testkit::now());
         }
-        for p in testkit::app(&mut snap, "func-orders-prod-krc")
-            .metrics
-            .value
-            .as_mut()
-            .expect("metrics")
-        {
-            p.p95_ms = None;
-        }
-        let apps: Vec<&AppState> = snap
-            .apps
-            .iter()
-            .filter(|a| a.name == "func-orders-prod-krc")
-            .collect();
-        let v = verify(&apps, &snap, since, until, testkit::now());
+        each_minute(&mut snap, |_, p| p.p95_ms = None);
+        let v = verify_orders(&snap);
         assert_eq!(v.checks[2].status, GateStatus::Unknown, "{v:#?}");
     }
 

@@ -31,6 +31,8 @@ use crate::tui::derive::incident::Incident;
 mod folder;
 mod picture;
 pub(super) mod resume;
+#[cfg(test)]
+mod test_sim;
 mod view;
 
 pub use folder::{estate_slug, incident_dir, stamp, stamp_in};

@@ -9,12 +9,12 @@ use tokio::sync::watch;
 
 use super::super::{Runtime, spawn};
 use crate::act::{AzureEffects, Effects};
-use crate::azure::{AzureClient, ClientConfig, QueueAuth};
+use crate::azure::QueueAuth;
 use crate::config::Estate;
 use crate::journal::tests::TempDir;
 use crate::journal::{self, Entry, Journal, ObservationKind};
 use crate::observe::{Clock, Observer};
-use crate::sim::{Scenario, SimClock, SimOptions, SimServer};
+use crate::sim::{Scenario, SimClock};
 
 /// The runtime on the region-outage scenario fed one observer read every 30 s of virtual time
 /// (the region goes down at 1:00) for `reads` reads: the estate, the journal's records after
@@ -22,18 +22,7 @@ use crate::sim::{Scenario, SimClock, SimOptions, SimServer};
 async fn run_outage(reads: u32) -> (Estate, Vec<journal::Record>, TempDir, std::path::PathBuf) {
     let scenario = Scenario::builtin("region-outage").expect("scenario");
     let clock = SimClock::manual(scenario.start);
-    let mut estate = Estate::demo();
-    let sim = SimServer::start(
-        estate.clone(),
-        scenario,
-        clock.clone(),
-        SimOptions::default(),
-    )
-    .await
-    .expect("the simulator starts");
-    estate.endpoints = sim.endpoints();
-    let arm = url::Url::parse(&estate.endpoints.arm).expect("ARM URL");
-    let client = AzureClient::new(ClientConfig::new(arm)).expect("client");
+    let (sim, estate, client) = super::super::test_sim::serve(scenario, &clock).await;
     let c = clock.clone();
     let poller = Observer::new(
         Arc::new(client.clone()),

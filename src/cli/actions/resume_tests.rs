@@ -14,13 +14,13 @@ use super::latest_open;
 use crate::act::effect::{Effect, VerifyCheck};
 use crate::act::{AzureEffects, Effects};
 use crate::azure::writes::routing;
-use crate::azure::{AzureClient, ClientConfig, QueueAuth};
+use crate::azure::{AzureClient, QueueAuth};
 use crate::config::Estate;
 use crate::decide::{ActionKind, DecideContext, ProposedAction};
 use crate::journal::tests::TempDir;
 use crate::journal::{self, Entry, Found, Intent, IntentStep, Journal};
 use crate::observe::{Clock, Observer};
-use crate::sim::{Scenario, SimClock, SimOptions, SimServer};
+use crate::sim::{Scenario, SimClock};
 use crate::tui::ActionPort;
 use crate::tui::actions::{ActionEvent, ActionRequest};
 
@@ -155,18 +155,7 @@ async fn a_resumed_incident_is_reconciled_and_journaled_before_any_plan() {
     let scenario = Scenario::builtin("region-outage").expect("scenario");
     let clock = SimClock::manual(scenario.start);
     clock.advance(Duration::from_mins(3));
-    let mut estate = Estate::demo();
-    let sim = SimServer::start(
-        estate.clone(),
-        scenario,
-        clock.clone(),
-        SimOptions::default(),
-    )
-    .await
-    .expect("the simulator starts");
-    estate.endpoints = sim.endpoints();
-    let arm = url::Url::parse(&estate.endpoints.arm).expect("ARM URL");
-    let client = AzureClient::new(ClientConfig::new(arm)).expect("client");
+    let (sim, estate, client) = super::super::test_sim::serve(scenario, &clock).await;
 
     // The first action's change happened before the crash; the second's did not.
     let ep = routing::tm_endpoint_id(&estate, "primary-endpoint").expect("endpoint");

@@ -23,11 +23,11 @@ use tokio::task::JoinHandle;
 
 use super::super::actions::{self, Now};
 use super::super::wiring::{Demo, DemoClock, start_demo};
-use super::pilot::{ANSWER_BOUND, Attempt, Pilot, VirtualWait};
+use super::pilot::{ANSWER_BOUND, Memo, Pilot, Turn, VirtualWait};
 use crate::act::AzureEffects;
 use crate::azure::QueueAuth;
 use crate::config::Estate;
-use crate::decide::{self, DecideContext, NodeId};
+use crate::decide::{self, DecideContext};
 use crate::drill::DrillSpec;
 use crate::journal::{self, Journal, Record, Warning};
 use crate::model::{Health, Snapshot};
@@ -127,8 +127,7 @@ pub async fn run_with(
     let limit = scenario.time_of(spec.targets.time_limit);
     let wall_start = tokio::time::Instant::now();
     let mut incident: Option<Incident> = None;
-    let mut last_summary = String::new();
-    let mut last_block = String::new();
+    let mut memo = Memo::default();
     let mut recovered = false;
     let mut last;
     loop {
@@ -143,38 +142,21 @@ pub async fn run_with(
         incident = observe(incident.take(), &snap, &demo.estate);
         let now = clock.now();
         let d = decide::evaluate(&snap, &demo.estate, &pilot.context(incident.as_ref()), now);
-        if d.summary != last_summary {
-            last_summary.clone_from(&d.summary);
-            pilot.say(&format!("decision: {}", d.summary));
-        }
-        if d.path.contains(&NodeId::Close) && !pilot.cx.actions.is_empty() {
-            pilot.close().await?;
-            recovered = true;
-            break;
-        }
-        if clock.now() >= limit {
-            pilot.say(&format!(
+        let out_of_time = (clock.now() >= limit).then(|| {
+            format!(
                 "time limit {} reached: the drill stops unrecovered",
                 spec.targets.time_limit
-            ));
-            break;
-        }
-        if let Some(rec) = d.recommendation.as_ref()
-            && pilot.cx.in_flight.is_empty()
-        {
-            match pilot.attempt(&rec.action, rec.strategy.label()).await? {
-                Attempt::Ran => {
-                    last_block.clear();
-                    // The action moved virtual time itself: read again before stepping on.
-                    continue;
-                }
-                Attempt::Blocked(why) => {
-                    if why != last_block {
-                        pilot.say(&format!("blocked: {why}"));
-                        last_block = why;
-                    }
-                }
+            )
+        });
+        match pilot.turn(&d, &mut memo, out_of_time).await? {
+            Turn::Closed => {
+                recovered = true;
+                break;
             }
+            Turn::OutOfTime => break,
+            // The action moved virtual time itself: read again before stepping on.
+            Turn::Ran => continue,
+            Turn::Wait => {}
         }
         pilot.step(opts, wall_start, limit).await;
     }

@@ -20,10 +20,10 @@ use tokio::sync::watch;
 use super::super::actions::resume::open_incident;
 use super::super::actions::{self, Now, incident_dir};
 use super::super::wiring::real_with_auth;
-use super::pilot::{ANSWER_BOUND, Attempt, Pilot};
+use super::pilot::{ANSWER_BOUND, Memo, Pilot, Turn};
 use crate::act::AzureEffects;
 use crate::config::{Cloud, Estate};
-use crate::decide::{self, DecideContext, NodeId};
+use crate::decide::{self, DecideContext};
 use crate::drill::DrillSpec;
 use crate::journal::Journal;
 use crate::sim::SimClock;
@@ -104,8 +104,7 @@ pub async fn run(
     ));
     let limit = started + spec.targets.time_limit.delta();
     let mut incident: Option<Incident> = None;
-    let mut last_summary = String::new();
-    let mut last_block = String::new();
+    let mut memo = Memo::default();
     let mut recovered = false;
     loop {
         let snap = Arc::new(observer.refresh_all().await);
@@ -122,34 +121,16 @@ pub async fn run(
             &pilot.context(incident.as_ref()),
             Utc::now(),
         );
-        if d.summary != last_summary {
-            last_summary.clone_from(&d.summary);
-            pilot.say(&format!("decision: {}", d.summary));
-        }
-        if d.path.contains(&NodeId::Close) && !pilot.cx.actions.is_empty() {
-            pilot.close().await?;
-            recovered = true;
-            break;
-        }
-        if Utc::now() >= limit {
-            pilot.say("time limit reached: the autopilot stops unrecovered");
-            break;
-        }
-        if let Some(rec) = d.recommendation.as_ref()
-            && pilot.cx.in_flight.is_empty()
-        {
-            match pilot.attempt(&rec.action, rec.strategy.label()).await? {
-                Attempt::Ran => {
-                    last_block.clear();
-                    continue;
-                }
-                Attempt::Blocked(why) => {
-                    if why != last_block {
-                        pilot.say(&format!("blocked: {why}"));
-                        last_block = why;
-                    }
-                }
+        let out_of_time = (Utc::now() >= limit)
+            .then(|| "time limit reached: the autopilot stops unrecovered".to_owned());
+        match pilot.turn(&d, &mut memo, out_of_time).await? {
+            Turn::Closed => {
+                recovered = true;
+                break;
             }
+            Turn::OutOfTime => break,
+            Turn::Ran => continue,
+            Turn::Wait => {}
         }
         tokio::time::sleep(POLL).await;
     }

@@ -11,7 +11,9 @@ use color_eyre::eyre::{Result, eyre};
 
 use super::autopilot::Options;
 use crate::azure::lro::LroClock;
-use crate::decide::{DecideContext, IncidentFacts, OverrideTarget, ProposedAction};
+use crate::decide::{
+    DecideContext, Decision, IncidentFacts, NodeId, OverrideTarget, ProposedAction,
+};
 use crate::drill::DrillSpec;
 use crate::sim::SimClock;
 use crate::tui::ActionPort;
@@ -44,6 +46,25 @@ impl LroClock for VirtualWait {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) += duration;
     }
+}
+
+/// What one read of the estate came to, for the loop that reads it.
+pub(super) enum Turn {
+    /// The recovery was validated and the incident closed: the run is over.
+    Closed,
+    /// The time limit passed unrecovered: the run is over.
+    OutOfTime,
+    /// An action ran (it moved time itself): read again at once.
+    Ran,
+    /// Nothing to do, or blocked: step on and read again.
+    Wait,
+}
+
+/// What the commander remembers between reads, to say each thing once.
+#[derive(Default)]
+pub(super) struct Memo {
+    summary: String,
+    block: String,
 }
 
 /// What the autopilot makes of one recommended action.
@@ -81,6 +102,48 @@ fn data_consistency(view: &PlanView) -> Option<String> {
 }
 
 impl Pilot<'_> {
+    /// One read's worth of commanding: says a new decision; closes once the engine validated the
+    /// recovery; stops when `out_of_time` says the limit passed (with those words); else plans
+    /// and confirms the recommendation when nothing is in flight.
+    pub(super) async fn turn(
+        &mut self,
+        d: &Decision,
+        memo: &mut Memo,
+        out_of_time: Option<String>,
+    ) -> Result<Turn> {
+        if d.summary != memo.summary {
+            memo.summary.clone_from(&d.summary);
+            self.say(&format!("decision: {}", d.summary));
+        }
+        if d.path.contains(&NodeId::Close) && !self.cx.actions.is_empty() {
+            self.close().await?;
+            return Ok(Turn::Closed);
+        }
+        if let Some(words) = out_of_time {
+            self.say(&words);
+            return Ok(Turn::OutOfTime);
+        }
+        let Some(rec) = d.recommendation.as_ref() else {
+            return Ok(Turn::Wait);
+        };
+        if !self.cx.in_flight.is_empty() {
+            return Ok(Turn::Wait);
+        }
+        match self.attempt(&rec.action, rec.strategy.label()).await? {
+            Attempt::Ran => {
+                memo.block.clear();
+                Ok(Turn::Ran)
+            }
+            Attempt::Blocked(why) => {
+                if why != memo.block {
+                    self.say(&format!("blocked: {why}"));
+                    memo.block = why;
+                }
+                Ok(Turn::Wait)
+            }
+        }
+    }
+
     /// Tells a progress line, stamped with the virtual time and the offset from the start.
     pub(super) fn say(&mut self, words: &str) {
         let now = self.clock.now();
