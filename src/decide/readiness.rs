@@ -307,15 +307,7 @@ mod tests {
     #[test]
     fn an_enabled_passive_timer_and_a_cold_secondary_fail_and_stale_settings_are_unknown() {
         let (mut snap, estate) = testkit::calm();
-        let jpe = testkit::app(&mut snap, "func-reconcile-prod-jpe");
-        for f in jpe.functions.value.as_mut().expect("functions") {
-            f.disabled = false;
-        }
-        jpe.settings
-            .value
-            .as_mut()
-            .expect("settings")
-            .retain(|k, _| !k.ends_with(".Disabled"));
+        let jpe = testkit::enable_timers(&mut snap, "func-reconcile-prod-jpe");
         for p in jpe.metrics.value.as_mut().expect("metrics") {
             p.requests = 0.0;
         }

@@ -255,6 +255,21 @@ pub fn app<'a>(snap: &'a mut Snapshot, name: &str) -> &'a mut AppState {
         .expect("a demo app")
 }
 
+/// Switches an app's timer functions on: each function enabled and its
+/// `AzureWebJobs.<name>.Disabled` setting gone. Returns the app for more changes.
+pub fn enable_timers<'a>(snap: &'a mut Snapshot, name: &str) -> &'a mut AppState {
+    let a = app(snap, name);
+    for f in a.functions.value.as_mut().expect("functions") {
+        f.disabled = false;
+    }
+    a.settings
+        .value
+        .as_mut()
+        .expect("settings")
+        .retain(|k, _| !k.ends_with(".Disabled"));
+    a
+}
+
 /// Sets an app's production health.
 pub fn set_health(snap: &mut Snapshot, name: &str, status: Health) {
     let a = app(snap, name);

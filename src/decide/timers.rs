@@ -137,15 +137,7 @@ mod tests {
     fn timers_enabled_on_both_sides_are_found_and_belong_to_the_primary_by_default() {
         let (mut snap, estate) = testkit::calm();
         assert!(duplicates(&snap, &estate).is_empty());
-        let jpe = testkit::app(&mut snap, "func-reconcile-prod-jpe");
-        for f in jpe.functions.value.as_mut().expect("functions") {
-            f.disabled = false;
-        }
-        jpe.settings
-            .value
-            .as_mut()
-            .expect("settings")
-            .retain(|k, _| !k.ends_with(".Disabled"));
+        testkit::enable_timers(&mut snap, "func-reconcile-prod-jpe");
         let d = duplicates(&snap, &estate);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].active.name, "func-reconcile-prod-krc");
