@@ -23,8 +23,13 @@ use tmux::{Tmux, have_tmux};
 /// The script: the demo at 10× speed (with `extra` arguments), then proof that the shell has the
 /// terminal back.
 fn script(state: &Path, extra: &str) -> String {
+    script_logging(state, extra, "warn")
+}
+
+/// [`script`] with the log filter `log` (the canary sweep reads a debug-level log).
+fn script_logging(state: &Path, extra: &str, log: &str) -> String {
     format!(
-        "RUST_LOG=debug WARROOM_STATE_DIR='{state}' '{bin}' demo --speed 10 {extra}\n\
+        "RUST_LOG={log} WARROOM_STATE_DIR='{state}' '{bin}' demo --speed 10 {extra}\n\
          echo \"RESTORED $?\"\n\
          stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '\n\
          echo\n\
@@ -145,7 +150,7 @@ fn the_default_demo_is_recovered_from_the_keyboard_reading_only_the_screen() {
         return;
     }
     let state = tempdir("recover");
-    let t = Tmux::start("recover", &script(&state, ""));
+    let t = Tmux::start("recover", &script_logging(&state, "", "debug"));
     // The bad release lands about a minute in (6 s at 10×); the screen says what to do.
     let s = t.wait_up_to(ACTION_WAIT, "the swap recommended", |s| {
         s.contains("▶ Slot swap") && s.contains("a plan the recommended action")
