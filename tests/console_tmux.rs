@@ -194,6 +194,11 @@ fn the_default_demo_is_recovered_from_the_keyboard_reading_only_the_screen() {
     t.wait_for("the incident closed", |s| {
         s.contains("incident closed (recovery validated)")
     });
+    // The header and the runbook keep saying so; nothing more is offered.
+    let s = t.wait_for("the header reads CLOSED and Close is done", |s| {
+        s.contains("■ CLOSED at") && s.contains("✓ Close")
+    });
+    assert!(!s.contains("a close the incident"), "{s}");
 
     // The journal, in order: the declaration, the engine's decisions, the note, the intent
     // before the step reports, the outcome after them, and the closing.

@@ -87,6 +87,10 @@ pub struct DecideContext {
     /// recorded it; once set, verification stands (the runbook's window has been met).
     #[serde(default)]
     pub validated_at: Option<DateTime<Utc>>,
+    /// When the commander closed the incident (journaled by the runtime): the runbook ends
+    /// there, and nothing more is recommended.
+    #[serde(default)]
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 /// The default verification window.
@@ -101,6 +105,7 @@ impl Default for DecideContext {
             in_flight: Vec::new(),
             verify_window: DEFAULT_VERIFY_WINDOW,
             validated_at: None,
+            closed_at: None,
         }
     }
 }

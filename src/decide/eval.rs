@@ -341,6 +341,10 @@ pub fn evaluate(
         }
         Some(s) => after::act_and_verify(&mut w, s, &found, snap, estate, cx, now),
     };
+    let (recommendation, summary) = match cx.closed_at {
+        Some(at) => (None, super::closed::closed(&mut w, at)),
+        None => (recommendation, summary),
+    };
     let (gates, safety) = recommendation.as_ref().map_or_else(
         || (Vec::new(), Vec::new()),
         |r: &Recommendation| {

@@ -20,6 +20,7 @@
 
 pub mod action;
 mod after;
+mod closed;
 pub mod consistency;
 pub mod context;
 pub mod deploy;

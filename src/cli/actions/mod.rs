@@ -228,6 +228,8 @@ impl Worker {
         let entry = Entry::Closed { validated, text };
         if self.append(&entry) {
             self.closed = true;
+            self.cx.closed_at = Some((self.rt.now)());
+            self.send(ActionEvent::Context(Box::new(self.context())));
             let how = if validated {
                 "recovery validated"
             } else {

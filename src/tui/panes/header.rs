@@ -107,6 +107,13 @@ fn incident_spans(app: &AppState, theme: &Theme, narrow: bool) -> Vec<Span<'stat
         format!(" since {}", clock(inc.detected_at))
     };
     let mut out = Vec::new();
+    if let Some(at) = app.data.context.closed_at {
+        out.push(Span::styled(
+            format!(" ■ CLOSED at {}", clock(at)),
+            theme.style(Role::Muted),
+        ));
+        out.push(Span::styled("  │  ", theme.style(Role::Border)));
+    }
     if let Some(back) = inc.recovered_at {
         out.push(Span::styled(
             format!(" ✓ RECOVERED in {}", span(elapsed)),
