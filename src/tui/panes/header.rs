@@ -108,24 +108,32 @@ fn incident_spans(app: &AppState, theme: &Theme, narrow: bool) -> Vec<Span<'stat
     };
     let mut out = Vec::new();
     if let Some(at) = app.data.context.closed_at {
-        out.push(Span::styled(
-            format!(" ■ CLOSED at {}", clock(at)),
-            theme.style(Role::Muted),
-        ));
-        out.push(Span::styled("  │  ", theme.style(Role::Border)));
+        let text = if narrow {
+            " ■ CLOSED".to_owned()
+        } else {
+            format!(" ■ CLOSED at {}", clock(at))
+        };
+        out.push(Span::styled(text, theme.style(Role::Muted)));
+        let sep = if narrow { " · " } else { "  │  " };
+        out.push(Span::styled(sep, theme.style(Role::Border)));
     }
+    let closed = app.data.context.closed_at.is_some();
     if let Some(back) = inc.recovered_at {
-        out.push(Span::styled(
-            format!(" ✓ RECOVERED in {}", span(elapsed)),
-            theme.style(Role::Ok),
-        ));
-        if !narrow {
+        // Narrow and closed: the RTO below carries the time, so the word makes room for the RPO.
+        if !(narrow && closed) {
+            let lead = if closed { "" } else { " " };
             out.push(Span::styled(
-                format!(" at {}", clock(back)),
-                theme.style(Role::Muted),
+                format!("{lead}✓ RECOVERED in {}", span(elapsed)),
+                theme.style(Role::Ok),
             ));
+            if !narrow {
+                out.push(Span::styled(
+                    format!(" at {}", clock(back)),
+                    theme.style(Role::Muted),
+                ));
+            }
+            out.push(Span::styled("  │  ", theme.style(Role::Border)));
         }
-        out.push(Span::styled("  │  ", theme.style(Role::Border)));
         let (word, role) = if elapsed <= target {
             ("met", Role::Ok)
         } else {
