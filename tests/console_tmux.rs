@@ -1,7 +1,8 @@
 //! End to end: the real `warroom demo` in a real terminal (tmux, 160×48). It waits for the
 //! estate, moves between panes, opens help and presenter mode, quits, and checks that the
 //! terminal was given back (the shell's next line runs, `stty` shows echo and canonical mode);
-//! then the same after a SIGTERM. The keyboard recovery ends with the canary sweep: no secret of
+//! then the same after a SIGTERM. A wrong name typed for an action planned from the command line
+//! is refused on screen and changes nothing. The keyboard recovery ends with the canary sweep: no secret of
 //! the simulated world on any screen shown, in the debug log, the journal, the report or the
 //! incident folder. Each run uses its own tmux server socket, so it never touches
 //! a user's sessions. Without tmux the tests print SKIPPED, and fail under `CI=true`.
@@ -240,6 +241,66 @@ fn the_default_demo_is_recovered_from_the_keyboard_reading_only_the_screen() {
     t.keys(&["q"]);
     assert_restored(&t);
     no_secret_anywhere(&t, &state, &journal);
+    let _ = std::fs::remove_dir_all(&state);
+}
+
+/// A typed name that does not match runs nothing, read only from the screen: an action that is
+/// not the recommended one (`tm-disable`, its endpoint completed by Tab) planned from the command
+/// line, its overrides given reasons, a wrong name typed and refused, the dialog closed, and the
+/// endpoint still enabled in the app's detail.
+#[test]
+fn a_wrong_name_on_the_command_line_is_refused_on_screen_and_changes_nothing() {
+    if !have_tmux() {
+        return;
+    }
+    let state = tempdir("wrong-name");
+    let t = Tmux::start("wrong-name", &script(&state, ""));
+    t.wait_for("the estate", estate_up);
+
+    t.keys(&[":", "tm-disable pri", "Tab"]);
+    t.wait_for("the endpoint completed", |s| {
+        s.contains(":tm-disable primary-endpoint█")
+    });
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the plan", |s| s.contains("PLAN · HIGH RISK"));
+    assert!(
+        s.contains("Disable endpoint primary-endpoint") && s.contains("--endpoint-status Disabled"),
+        "{s}"
+    );
+    // A reason for each override the plan asks for, then the name.
+    let confirm = "Type primary-endpoint to run this plan";
+    let mut s = t.wait_for("the first prompt", |s| {
+        s.contains("OVERRIDE 1/") || s.contains(confirm)
+    });
+    while !s.contains(confirm) {
+        let at = s.find("OVERRIDE ").expect("an override prompt");
+        let token: String = s[at..].split(':').next().expect("the counter").to_owned();
+        t.keys(&["the commander accepts this", "Enter"]);
+        s = t.wait_for("the next prompt", |s| !s.contains(&token));
+    }
+
+    t.keys(&["primary-endpoin", "Enter"]);
+    let s = t.wait_for("the refusal", |s| s.contains("REFUSED, nothing ran"));
+    assert!(s.contains("does not match"), "{s}");
+    assert!(!s.contains("DONE ✓") && !s.contains("Progress"), "{s}");
+
+    t.keys(&["Escape"]);
+    t.wait_for("the dialog closed", |s| {
+        !s.contains("PLAN · HIGH RISK") && estate_up(s)
+    });
+    // The regions pane selects the first app, the orders API in krc, behind primary-endpoint.
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the app's detail", |s| {
+        s.contains("Route     TM primary-endpoint")
+    });
+    let route = s
+        .lines()
+        .find(|l| l.contains("TM primary-endpoint"))
+        .expect("the route line");
+    assert!(route.contains("(enabled"), "still enabled: {route}");
+    assert!(!route.contains("disabled"), "{route}");
+    t.keys(&["q"]);
+    assert_restored(&t);
     let _ = std::fs::remove_dir_all(&state);
 }
 

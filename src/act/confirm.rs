@@ -124,7 +124,7 @@ impl Confirmed {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// The key or name typed is not the one asked for.
-    #[error("not confirmed: {expected} to confirm")]
+    #[error("what was typed does not match: {expected} to confirm")]
     WrongConfirmation {
         /// What was asked for, in words.
         expected: String,

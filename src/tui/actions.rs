@@ -16,6 +16,8 @@ use crate::decide::{DecideContext, NodeId, OverrideTarget, ProposedAction};
 pub struct PlanView {
     /// The plan's id, echoed back on confirmation.
     pub id: String,
+    /// The action planned (planned again after a refusal).
+    pub action: ProposedAction,
     /// One line: the action and its target.
     pub title: String,
     /// The risk, as a word (`LOW`, `MEDIUM`, `HIGH`).
@@ -253,7 +255,9 @@ impl PlanDialog {
                 None => format!("DONE ✓ {summary} · Esc closes"),
             },
             Stage::Done { ok: false, summary } => format!("FAILED ✗ {summary} · Esc closes"),
-            Stage::Refused(why) => format!("REFUSED, nothing ran: {why} · Esc closes"),
+            Stage::Refused(why) => {
+                format!("REFUSED, nothing ran: {why} · Enter plans it again · Esc closes")
+            }
         }
     }
 
@@ -340,8 +344,11 @@ impl PlanDialog {
                     return DialogOutcome::Close(Some(ActionRequest::Plan(undo)));
                 }
             }
-            (Stage::Done { .. } | Stage::Refused(_), KeyCode::Enter) => {
-                return DialogOutcome::Close(None);
+            (Stage::Done { .. }, KeyCode::Enter) => return DialogOutcome::Close(None),
+            // A refused plan is declined for good; a fresh plan of the same action is the way to
+            // try again (its gates read afresh, its name typed again).
+            (Stage::Refused(_), KeyCode::Enter) => {
+                return DialogOutcome::Close(Some(ActionRequest::Plan(self.plan.action.clone())));
             }
             _ => {}
         }

@@ -248,16 +248,9 @@ impl AppState {
                     None
                 }
                 KeyCode::Tab => {
-                    let names = Names {
-                        apps: self.data.app_order(),
-                        themes: self
-                            .ui
-                            .themes
-                            .names()
-                            .into_iter()
-                            .map(str::to_owned)
-                            .collect(),
-                    };
+                    let themes = self.ui.themes.names().into_iter().map(str::to_owned);
+                    let names =
+                        Names::of(&self.data.estate, self.data.app_order(), themes.collect());
                     let (input, found) = command::complete(&line.input, &names);
                     line.input = input;
                     line.candidates = found;

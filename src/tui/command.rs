@@ -2,6 +2,7 @@
 //! apps, themes, panes) on Tab. Pure: given the input and the names, returns the result.
 
 use super::msg::{Command, PaneId};
+use crate::config::Estate;
 use crate::decide::{ActionKind, NodeId, ProposedAction};
 
 /// The commands the line knows, with a one-line description for help.
@@ -43,6 +44,65 @@ pub struct Names {
     pub apps: Vec<String>,
     /// Theme names.
     pub themes: Vec<String>,
+    /// Region short names (failover, freeze, alert suppression).
+    pub regions: Vec<String>,
+    /// Traffic Manager endpoint names.
+    pub endpoints: Vec<String>,
+    /// Front Door origin names.
+    pub origins: Vec<String>,
+    /// Messaging geo-DR alias names.
+    pub aliases: Vec<String>,
+    /// Storage account names.
+    pub accounts: Vec<String>,
+}
+
+impl Names {
+    /// The estate's names, with the apps in `apps`' order (the screen's) and the themes given.
+    pub fn of(estate: &Estate, apps: Vec<String>, themes: Vec<String>) -> Self {
+        let names = |it: &mut dyn Iterator<Item = &String>| it.cloned().collect::<Vec<_>>();
+        Self {
+            apps,
+            themes,
+            regions: names(&mut estate.regions.iter().map(|r| &r.name)),
+            endpoints: names(
+                &mut estate
+                    .traffic_manager
+                    .iter()
+                    .flat_map(|t| t.endpoints.iter().map(|e| &e.name)),
+            ),
+            origins: names(
+                &mut estate
+                    .front_door
+                    .iter()
+                    .flat_map(|f| f.origins.iter().map(|o| &o.name)),
+            ),
+            aliases: names(&mut estate.geo_dr_aliases.iter().map(|a| &a.name)),
+            accounts: names(&mut estate.storage_accounts.iter().map(|a| &a.name)),
+        }
+    }
+
+    /// The names an action of `kind` takes as its target.
+    pub fn targets(&self, kind: ActionKind) -> &[String] {
+        match kind {
+            ActionKind::Swap
+            | ActionKind::SwapBack
+            | ActionKind::Redeploy
+            | ActionKind::Restart
+            | ActionKind::Timers
+            | ActionKind::SyncSecondary
+            | ActionKind::Rebuild
+            | ActionKind::Forensics => &self.apps,
+            ActionKind::Failover
+            | ActionKind::FreezeOn
+            | ActionKind::FreezeOff
+            | ActionKind::SuppressOn
+            | ActionKind::SuppressOff => &self.regions,
+            ActionKind::TmDisable | ActionKind::TmEnable => &self.endpoints,
+            ActionKind::FdDisable | ActionKind::FdEnable => &self.origins,
+            ActionKind::AliasFailover => &self.aliases,
+            ActionKind::StorageFailover => &self.accounts,
+        }
+    }
 }
 
 /// Parses a command line (without the leading `:`).
@@ -136,26 +196,29 @@ fn action(kind: &str, target: &str) -> Result<Command, String> {
     }))
 }
 
-/// The candidates for the word being typed: command names for the first word, then apps,
-/// themes or panes depending on the command.
+/// The candidates for the word being typed: command names for the first word, then what the
+/// command takes: an action's kind of target (apps, endpoints, origins, regions, …), themes or
+/// panes.
 pub fn candidates(input: &str, names: &Names) -> Vec<String> {
     let (head, tail) = match input.split_once(' ') {
         Some((h, t)) => (h, Some(t.trim_start())),
         None => (input, None),
     };
-    let pool: Vec<String> = match tail {
-        None => COMMANDS
+    let pool: Vec<String> = match (tail, ActionKind::parse(head)) {
+        (None, _) => COMMANDS
             .iter()
             .map(|c| c.0.to_owned())
             .filter(|c| !c.contains(' '))
             .chain(PaneId::ALL.iter().map(|p| p.name().to_owned()))
             .chain(ActionKind::ALL.iter().map(|k| k.name().to_owned()))
             .collect(),
-        Some(_) if ActionKind::parse(head).is_some() => names.apps.clone(),
-        Some(_) if head == "app" => names.apps.clone(),
-        Some(_) if head == "theme" => names.themes.clone(),
-        Some(_) if head == "focus" => PaneId::ALL.iter().map(|p| p.name().to_owned()).collect(),
-        Some(_) => Vec::new(),
+        (Some(_), Some(kind)) => names.targets(kind).to_vec(),
+        (Some(_), None) => match head {
+            "app" => names.apps.clone(),
+            "theme" => names.themes.clone(),
+            "focus" => PaneId::ALL.iter().map(|p| p.name().to_owned()).collect(),
+            _ => Vec::new(),
+        },
     };
     let typed = tail.unwrap_or(head);
     let mut out: Vec<String> = pool.into_iter().filter(|c| c.starts_with(typed)).collect();
@@ -252,6 +315,7 @@ mod tests {
                 "func-catalog-prod-krc".into(),
             ],
             themes: vec!["dark".into(), "light".into(), "colorblind".into()],
+            ..Names::default()
         }
     }
 
@@ -286,6 +350,35 @@ mod tests {
                 .contains("unknown command `frobnicate`")
         );
         assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn tab_completes_an_actions_target_from_the_names_of_its_kind() {
+        let apps = vec!["func-orders-prod-krc".to_owned()];
+        let names = Names::of(&Estate::demo(), apps, Vec::new());
+        assert_eq!(
+            complete("tm-disable pri", &names),
+            (
+                "tm-disable primary-endpoint".to_owned(),
+                vec!["primary-endpoint".to_owned()]
+            )
+        );
+        assert_eq!(
+            complete("restart func", &names).0,
+            "restart func-orders-prod-krc"
+        );
+        assert_eq!(complete("failover k", &names).0, "failover krc");
+        assert!(
+            candidates("tm-disable func", &names).is_empty(),
+            "an app is no endpoint"
+        );
+        for kind in ActionKind::ALL {
+            assert!(
+                !names.targets(kind).is_empty(),
+                "the demo estate has a target for {}",
+                kind.name()
+            );
+        }
     }
 
     #[test]

@@ -28,6 +28,8 @@ use crate::tui::ActionPort;
 use crate::tui::actions::{ActionEvent, ActionRequest};
 use crate::tui::derive::incident::Incident;
 
+#[cfg(test)]
+mod console_tests;
 mod folder;
 mod picture;
 pub(super) mod resume;

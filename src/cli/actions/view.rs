@@ -70,6 +70,7 @@ pub(super) fn view(plan: &Plan, journal: &Journal) -> PlanView {
     };
     PlanView {
         id: plan.id.clone(),
+        action: plan.action.clone(),
         title: plan.title.clone(),
         risk: plan.risk.label().to_uppercase(),
         lines,

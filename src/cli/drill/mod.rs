@@ -7,7 +7,7 @@
 
 pub mod autopilot;
 pub mod headless;
-mod pilot;
+pub(super) mod pilot;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -25,9 +25,19 @@ use crate::tui::derive::incident::Incident;
 pub(super) const ANSWER_BOUND: Duration = Duration::from_mins(2);
 
 /// The executor's waits on the simulator's virtual clock: each wait moves virtual time forward.
-pub(super) struct VirtualWait {
-    pub(super) clock: SimClock,
-    pub(super) waited: Mutex<Duration>,
+pub(in crate::cli) struct VirtualWait {
+    clock: SimClock,
+    waited: Mutex<Duration>,
+}
+
+impl VirtualWait {
+    /// A wait on `clock` that has waited nothing yet.
+    pub(in crate::cli) fn on(clock: &SimClock) -> Self {
+        Self {
+            clock: clock.clone(),
+            waited: Mutex::new(Duration::ZERO),
+        }
+    }
 }
 
 #[async_trait::async_trait]

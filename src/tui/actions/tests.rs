@@ -15,6 +15,7 @@ fn type_str(d: &mut PlanDialog, s: &str) {
 fn plan(confirm: ConfirmNeed, overrides: Vec<OverrideNeed>) -> PlanView {
     PlanView {
         id: "p1".into(),
+        action: ProposedAction::new(ActionKind::Failover, "krc"),
         title: "failover krc".into(),
         risk: "HIGH".into(),
         lines: vec!["1. disable tm endpoint".into()],
@@ -62,11 +63,20 @@ fn a_mismatched_name_is_still_forwarded_for_the_runtime_to_refuse() {
         reason: "typed `jpe`, expected `krc`".into(),
     });
     assert!(
-        d.prompt().starts_with("REFUSED, nothing ran"),
+        d.prompt().starts_with("REFUSED, nothing ran")
+            && d.prompt().contains("Enter plans it again"),
         "{}",
         d.prompt()
     );
-    assert_eq!(d.key(key(KeyCode::Enter)), DialogOutcome::Close(None));
+    // Typing on does nothing: the refused plan is gone; Enter asks for a fresh plan of it.
+    type_str(&mut d, "krc");
+    assert_eq!(
+        d.key(key(KeyCode::Enter)),
+        DialogOutcome::Close(Some(ActionRequest::Plan(ProposedAction::new(
+            ActionKind::Failover,
+            "krc"
+        ))))
+    );
 }
 
 #[test]

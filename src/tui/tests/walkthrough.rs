@@ -171,6 +171,10 @@ fn a_hint_about_gates_marks_the_plan_dialog() {
     );
     app.update(Msg::Action(ActionEvent::Plan(PlanView {
         id: "p1".into(),
+        action: crate::decide::ProposedAction::new(
+            crate::decide::ActionKind::SwapBack,
+            "func-orders-prod-krc",
+        ),
         title: "swap-back func-orders-prod-krc".into(),
         risk: "MEDIUM".into(),
         lines: vec!["gate: staging healthy ✓".into()],
