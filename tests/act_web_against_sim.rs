@@ -6,6 +6,8 @@
 
 #[path = "common/act.rs"]
 mod bench;
+#[path = "common/forensic.rs"]
+mod forensic;
 #[path = "common/infra.rs"]
 mod infra;
 #[path = "common/wire.rs"]
@@ -255,6 +257,8 @@ async fn forensics_writes_names_digests_deployments_and_activity_never_values() 
         activity.contains("slotsswap"),
         "the swap that broke it is there"
     );
+    forensic::assert_deployment_logs_kept(&b, &folder.join("deployment-log.json"), &deployments)
+        .await;
     b.assert_secret_free();
 }
 
@@ -291,6 +295,41 @@ async fn forensics_in_a_regional_outage_records_what_it_could_not_read_and_goes_
         steps.iter().any(|r| r.contains("NOT collected")),
         "the journal says which part is missing: {steps:?}"
     );
+    // The plan said so before it ran, and the outcome names each missing part.
+    let likely = plan
+        .notes
+        .iter()
+        .find(|n| n.starts_with("LIKELY MISSING"))
+        .unwrap_or_else(|| panic!("the plan names the likely missing parts: {:?}", plan.notes));
+    assert!(
+        likely.contains("deployment history and deployment log"),
+        "{likely}"
+    );
+    assert!(plan.render_text().contains(likely.as_str()));
+    let words = ran.outcome.words();
+    for part in ["deployment history of", "deployment log of"] {
+        assert!(
+            words.contains("MISSING: ") && words.contains(part),
+            "the outcome on screen names the {part} part: {words}"
+        );
+    }
+    assert!(
+        !words.contains("settings") && !words.contains("activity log of"),
+        "what was read is not called missing: {words}"
+    );
+    let outcome = b
+        .records()
+        .into_iter()
+        .find_map(|r| match r.entry {
+            warroom::journal::Entry::Outcome(o) if o.plan_id == plan.id => Some(o),
+            _ => None,
+        })
+        .expect("the outcome is journaled");
+    assert_eq!(outcome.result, "succeeded");
+    assert_eq!(outcome.gaps, ran.outcome.gaps);
+    assert_eq!(outcome.gaps.len(), 2, "{:?}", outcome.gaps);
+    let log = std::fs::read_to_string(folder.join("deployment-log.json")).expect("its file");
+    assert!(log.contains("\"collected\": false"), "{log}");
     b.assert_secret_free();
 }
 
@@ -362,6 +401,7 @@ async fn rebuild_shows_its_what_if_first_then_brings_a_broken_app_back() {
     for f in [
         "settings-digests.json",
         "deployments.json",
+        "deployment-log.json",
         "activity-log.json",
     ] {
         assert!(

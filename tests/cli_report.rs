@@ -66,6 +66,7 @@ fn incident(state: &Path, name: &str, at: DateTime<Utc>, note: &str) -> PathBuf 
             steps_done: 1,
             failed_step: None,
             error: None,
+            gaps: Vec::new(),
         }),
     );
     write(

@@ -6,7 +6,7 @@ use super::actions::{self, Ctx, Draft};
 use super::confirm::{Confirmation, Prompt, settle};
 use super::plan::Plan;
 use crate::config::Estate;
-use crate::decide::{ActionKind, GateResult, ProposedAction, SafetyCheck};
+use crate::decide::{ActionKind, GateResult, IncidentFacts, ProposedAction, SafetyCheck};
 use crate::model::Snapshot;
 
 /// Why no plan could be made.
@@ -49,7 +49,7 @@ impl PlanError {
 }
 
 /// The plan for `action` on the estate as `snap` shows it, carrying the engine's gates and
-/// safety verdicts (from `decide::gates_for` and `decide::safety_for`).
+/// safety verdicts (from `decide::gates_for` and `decide::safety_for`), outside an incident.
 pub fn plan(
     action: &ProposedAction,
     estate: &Estate,
@@ -57,10 +57,24 @@ pub fn plan(
     gates: Vec<GateResult>,
     safety: Vec<SafetyCheck>,
 ) -> Result<Plan, PlanError> {
+    plan_in(action, estate, snap, None, gates, safety)
+}
+
+/// [`plan`] within an incident: the evidence a forensic snapshot keeps reaches back to the
+/// incident's start (its detection, or the change before it).
+pub fn plan_in(
+    action: &ProposedAction,
+    estate: &Estate,
+    snap: &Snapshot,
+    incident: Option<&IncidentFacts>,
+    gates: Vec<GateResult>,
+    safety: Vec<SafetyCheck>,
+) -> Result<Plan, PlanError> {
     let cx = Ctx {
         estate,
         snap,
         action,
+        incident,
     };
     let draft = match action.kind {
         ActionKind::Swap | ActionKind::SwapBack => actions::swap::plan(&cx)?,

@@ -53,6 +53,9 @@ pub enum ForensicPart {
     Settings,
     /// The deployment history (Kudu's records).
     Deployments,
+    /// The logs of the latest deployments and of the one production runs (Kudu's log entries
+    /// with their details, masked).
+    DeploymentLog,
     /// The app's activity log around the incident.
     ActivityLog,
 }
@@ -63,7 +66,18 @@ impl ForensicPart {
         match self {
             Self::Settings => "settings-digests.json",
             Self::Deployments => "deployments.json",
+            Self::DeploymentLog => "deployment-log.json",
             Self::ActivityLog => "activity-log.json",
+        }
+    }
+
+    /// The part in words, for the outcome's list of what is missing.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Settings => "setting names and digests",
+            Self::Deployments => "deployment history",
+            Self::DeploymentLog => "deployment log",
+            Self::ActivityLog => "activity log",
         }
     }
 }
@@ -232,6 +246,11 @@ pub enum Effect {
         folder: String,
         /// What to collect.
         part: ForensicPart,
+        /// Where the activity log window starts (it ends when the copy runs); `None` for the
+        /// other parts, and in journals written before the window followed the incident (six
+        /// hours back, then).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        since: Option<DateTime<Utc>>,
     },
     /// Check the result.
     Verify(VerifyCheck),

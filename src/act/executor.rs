@@ -21,6 +21,9 @@ pub struct StepReport {
     pub words: String,
     /// Names changed (settings, keys, resources).
     pub names: Vec<String>,
+    /// What the step could not do and went on without (a forensic part that could not be
+    /// read), in words; the outcome lists them all.
+    pub gaps: Vec<String>,
 }
 
 impl StepReport {
@@ -29,6 +32,7 @@ impl StepReport {
         Self {
             words: words.into(),
             names: Vec::new(),
+            gaps: Vec::new(),
         }
     }
 }
@@ -234,6 +238,8 @@ pub struct Outcome {
     pub steps_done: usize,
     /// Set when the journal could not record the outcome (or a step).
     pub journal_error: Option<String>,
+    /// What the steps could not do and went on without (see [`StepReport::gaps`]).
+    pub gaps: Vec<String>,
 }
 
 /// Succeeded, failed at a step, or never started.
@@ -264,14 +270,19 @@ impl Outcome {
         self.status == OutcomeStatus::Succeeded
     }
 
-    /// The outcome in words.
+    /// The outcome in words, with what is missing named.
     pub fn words(&self) -> String {
-        match &self.status {
+        let head = match &self.status {
             OutcomeStatus::Succeeded => format!("succeeded: {} step(s) done", self.steps_done),
             OutcomeStatus::Failed { step, what, error } => {
                 format!("FAILED at step {step} ({what}): {error}")
             }
             OutcomeStatus::NotStarted { error } => format!("NOT STARTED: {error}"),
+        };
+        if self.gaps.is_empty() {
+            head
+        } else {
+            format!("{head}; MISSING: {}", self.gaps.join("; "))
         }
     }
 }
@@ -324,12 +335,14 @@ pub async fn execute(
             },
             steps_done: 0,
             journal_error: Some(e.to_string()),
+            gaps: Vec::new(),
         };
         finish(&outcome);
         return outcome;
     }
     let mut status = OutcomeStatus::Succeeded;
     let mut done = 0;
+    let mut gaps = Vec::new();
     for (i, step) in plan.steps.iter().enumerate() {
         let n = i + 1;
         let sink = StepProgress::new(progress.clone(), &plan.id, n, of);
@@ -341,6 +354,10 @@ pub async fn execute(
                 sink.send(ProgressEvent::Done {
                     report: report.words.clone(),
                 });
+                for gap in &report.gaps {
+                    sink.note(format!("MISSING: {gap}"));
+                }
+                gaps.extend(report.gaps);
                 let entry = Entry::Step(StepDone {
                     plan_id: plan.id.clone(),
                     n,
@@ -386,6 +403,7 @@ pub async fn execute(
             steps_done: done,
             failed_step,
             error,
+            gaps: gaps.clone(),
         }))
         .err()
         .map(|e| e.to_string());
@@ -394,6 +412,7 @@ pub async fn execute(
         status,
         steps_done: done,
         journal_error,
+        gaps,
     };
     finish(&outcome);
     outcome

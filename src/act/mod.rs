@@ -26,7 +26,7 @@ mod testkit;
 #[cfg(test)]
 mod tests;
 
-pub use catalogue::{PlanError, plan};
+pub use catalogue::{PlanError, plan, plan_in};
 pub use confirm::{ConfirmKey, Confirmation, Confirmed, OverrideNeeded, Prompt, Refusal, confirm};
 pub use effect::{Effect, ForensicPart, LockLevel, SettingSource, VerifyCheck};
 pub use effects_azure::AzureEffects;

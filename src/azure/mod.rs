@@ -20,6 +20,7 @@ pub mod queues;
 pub mod reads;
 pub mod redacted;
 pub mod reply;
+pub mod scrub;
 pub mod shared_key;
 pub mod wire;
 pub mod writes;

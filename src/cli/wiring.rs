@@ -2,12 +2,14 @@
 //! `--demo` starts the simulated Azure on loopback and points the very same client at it.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use crate::azure::auth::{CredentialKind, CredentialOptions, build_credential};
 use crate::azure::client::{AzureClient, ClientConfig};
+use crate::azure::lro::LroClock;
 use crate::azure::queues::QueueAuth;
 use crate::config::Estate;
 use crate::observe::{Clock, Observer};
@@ -135,4 +137,39 @@ pub fn real_with_auth(
         simulated,
     );
     Ok((estate, observer, client, queue_auth))
+}
+
+/// The executor's waits on the simulator's virtual clock: each wait moves virtual time forward
+/// (a drill's autopilot, a plan's preview against the demo's frozen clock).
+pub struct VirtualWait {
+    clock: SimClock,
+    waited: Mutex<Duration>,
+}
+
+impl VirtualWait {
+    /// Waits on `clock`, nothing waited yet.
+    pub fn on(clock: SimClock) -> Self {
+        Self {
+            clock,
+            waited: Mutex::new(Duration::ZERO),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl LroClock for VirtualWait {
+    fn elapsed(&self) -> Duration {
+        *self
+            .waited
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        self.clock.advance(duration);
+        *self
+            .waited
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) += duration;
+    }
 }

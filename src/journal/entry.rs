@@ -240,6 +240,9 @@ pub struct ActionOutcome {
     /// The error, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What the action could not do and went on without (forensic parts it could not read).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<String>,
 }
 
 /// What a reconciliation found of an unfinished intent's changes.

@@ -62,6 +62,7 @@ fn outcome(plan: &str, ok: bool) -> Entry {
         steps_done: 1,
         failed_step: (!ok).then_some(1),
         error: (!ok).then(|| "boom".into()),
+        gaps: Vec::new(),
     })
 }
 

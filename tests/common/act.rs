@@ -141,8 +141,8 @@ impl Bench {
         self.cx.clone()
     }
 
-    /// The plan for `kind` on `target` from a fresh snapshot, with the engine's gates and
-    /// safety verdicts, its preview (what-if) run when it has one.
+    /// The plan for `kind` on `target` from a fresh snapshot, within the incident, with the
+    /// engine's gates and safety verdicts, its preview (what-if) run when it has one.
     pub async fn try_plan(&mut self, kind: ActionKind, target: &str) -> Result<Plan, PlanError> {
         let snap = self.snapshot().await;
         let cx = self.context(&snap);
@@ -153,7 +153,14 @@ impl Bench {
         let now = self.w.now();
         let gates = decide::gates_for(&action, &snap, &self.w.estate, &cx, now);
         let safety = decide::safety_for(&action, &snap, &self.w.estate, &cx, now);
-        let mut plan = act::plan(&action, &self.w.estate, &snap, gates, safety)?;
+        let mut plan = act::plan_in(
+            &action,
+            &self.w.estate,
+            &snap,
+            cx.incident.as_ref(),
+            gates,
+            safety,
+        )?;
         if plan.preview.is_some() {
             let (tx, mut rx) = mpsc::unbounded_channel();
             act::run_preview(&mut plan, &self.effects(), tx)

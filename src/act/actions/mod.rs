@@ -24,7 +24,7 @@ pub mod timers;
 use super::catalogue::PlanError;
 use super::plan::{Expected, PlanStep, Risk};
 use crate::config::{App, Estate, Region, RegionRole};
-use crate::decide::ProposedAction;
+use crate::decide::{IncidentFacts, ProposedAction};
 use crate::model::{AppState, Snapshot};
 
 /// A plan before gates, safety and confirmation are added.
@@ -76,6 +76,8 @@ pub struct Ctx<'a> {
     pub snap: &'a Snapshot,
     /// The action.
     pub action: &'a ProposedAction,
+    /// The incident, when one is declared (its detection time bounds what evidence is kept).
+    pub incident: Option<&'a IncidentFacts>,
 }
 
 impl<'a> Ctx<'a> {

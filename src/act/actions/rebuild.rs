@@ -171,5 +171,6 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         "No undo: a rebuild replaces the app's baseline; the forensic snapshot keeps what was there."
             .to_owned(),
     );
+    d.notes.extend(forensics::missing_notes(cx, app));
     Ok(d)
 }

@@ -1,15 +1,13 @@
-//! The read-only effects: checks after an action (health and version, route state, alias role,
-//! storage failover) polled until they pass or time out, and the forensic snapshot written into
-//! the incident folder (setting names with digests, never values).
+//! The checks after an action (health and version, route state, alias role, storage failover),
+//! polled until they pass or time out. Read-only; the forensic copies are `forensic`'s.
 
 use serde_json::Value;
 
 use super::AzureEffects;
-use crate::act::effect::{ForensicPart, VerifyCheck};
+use crate::act::effect::VerifyCheck;
 use crate::act::executor::{ActError, StepProgress, StepReport};
 use crate::azure::wire::api;
-use crate::azure::wire::monitor::ActivityLogEvent;
-use crate::model::{Health, digest_map};
+use crate::model::Health;
 
 impl AzureEffects {
     /// Repeats `check` until it passes or the verify timeout runs out; the last failure's words
@@ -128,101 +126,4 @@ impl AzureEffects {
             }
         }
     }
-
-    pub(super) async fn forensics(
-        &self,
-        app: &str,
-        site_id: &str,
-        folder: &str,
-        part: ForensicPart,
-    ) -> Result<StepReport, ActError> {
-        let dir = self.incident_dir.join(folder);
-        std::fs::create_dir_all(&dir).map_err(|e| ActError::Io(e.to_string()))?;
-        let collected: Result<(Value, String), crate::azure::Error> =
-            self.collect(app, site_id, part).await;
-        // A forensic copy never blocks the recovery it precedes: a part that cannot be read (the
-        // app's Kudu down with its region) is recorded as missing, with why, and the step goes on.
-        let (doc, words) = match collected {
-            Ok(c) => c,
-            Err(e) => {
-                let why = e.to_string();
-                (
-                    serde_json::json!({"app": app, "collected": false, "error": why}),
-                    format!("NOT collected ({why}); recorded as missing"),
-                )
-            }
-        };
-        let file = dir.join(part.file_name());
-        let text = serde_json::to_string_pretty(&doc).map_err(|e| ActError::Io(e.to_string()))?;
-        std::fs::write(&file, text).map_err(|e| ActError::Io(e.to_string()))?;
-        Ok(StepReport {
-            words: format!("{words} written to {folder}/{}", part.file_name()),
-            names: vec![format!("{folder}/{}", part.file_name())],
-        })
-    }
-    /// Reads one forensic part: the document to write and its words.
-    async fn collect(
-        &self,
-        app: &str,
-        site_id: &str,
-        part: ForensicPart,
-    ) -> Result<(Value, String), crate::azure::Error> {
-        Ok(match part {
-            ForensicPart::Settings => {
-                let path = format!("{site_id}/config/appsettings/list");
-                let dict: crate::azure::wire::web::StringDictionary = self
-                    .client
-                    .post_json(&path, api::WEB, &serde_json::json!({}))
-                    .await?;
-                // Digested at once: the values go no further than this line.
-                let digests = digest_map(&dict.properties);
-                let n = digests.len();
-                let names: serde_json::Map<String, Value> = digests
-                    .into_iter()
-                    .map(|(k, d)| (k, Value::String(d.short().to_owned())))
-                    .collect();
-                (
-                    serde_json::json!({"app": app, "settings_digests": names}),
-                    format!("{n} setting names with digests"),
-                )
-            }
-            ForensicPart::Deployments => {
-                let scm = crate::act::actions::steps::scm_url(&self.estate, app);
-                let list = self.client.kudu_deployments(&scm).await?;
-                let n = list.len();
-                (
-                    serde_json::json!({"app": app, "deployments": list}),
-                    format!("{n} deployment records"),
-                )
-            }
-            ForensicPart::ActivityLog => {
-                let to = (self.now)();
-                let from = to - chrono::Duration::hours(6);
-                let sub = site_id.split('/').nth(2).unwrap_or_default();
-                let filter = format!(
-                    "eventTimestamp ge '{}' and eventTimestamp le '{}' and resourceUri eq '{site_id}'",
-                    from.format("%Y-%m-%dT%H:%M:%SZ"),
-                    to.format("%Y-%m-%dT%H:%M:%SZ")
-                );
-                let path = format!(
-                    "/subscriptions/{sub}/providers/Microsoft.Insights/eventtypes/management/values?$filter={}",
-                    enc(&filter)
-                );
-                let events: Vec<ActivityLogEvent> =
-                    self.client.get_all(&path, api::ACTIVITY_LOG).await?;
-                let n = events.len();
-                (
-                    serde_json::json!({"app": app, "events": events}),
-                    format!("{n} activity log events"),
-                )
-            }
-        })
-    }
-}
-
-/// Percent-encodes a query value.
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
 }

@@ -217,6 +217,7 @@ impl AzureEffects {
                 Ok(StepReport {
                     words: what_if_words(&r),
                     names: r.changes.iter().map(|c| c.resource_id.clone()).collect(),
+                    gaps: Vec::new(),
                 })
             }
             Effect::DeployTemplate {
@@ -248,6 +249,7 @@ impl AzureEffects {
                         d.duration.map(|t| format!(" in {t}")).unwrap_or_default()
                     ),
                     names: d.output_resources,
+                    gaps: Vec::new(),
                 })
             }
             other => Err(ActError::NotWired(format!(

@@ -1,15 +1,16 @@
 //! [`AzureEffects`]: the effects against Azure (or the simulator) through the one client. The
 //! writes go through `crate::azure::writes` (`web`: swaps, restarts, settings, keys, zip deploy;
-//! `infra`: routes, messaging, storage, locks, alert rules, templates); the checks and forensic
-//! copies use the client's reads (`checks`); `observe` reads back whether an effect's change is in
-//! place (reconciliation after a crash).
+//! `infra`: routes, messaging, storage, locks, alert rules, templates); the checks (`checks`) and
+//! the forensic copies (`forensic`) use the client's reads; `observe` reads back whether an
+//! effect's change is in place (reconciliation after a crash).
 //!
 //! Owns turning an [`Effect`] into client calls and a secret-free [`StepReport`]. Values of
 //! settings and keys exist here only inside one read-modify-write, held in
 //! [`crate::azure::Redacted`], and are never formatted, logged or returned; forensic files hold
-//! names and digests.
+//! names and digests, and deployment logs with secrets masked.
 
 mod checks;
+mod forensic;
 mod infra;
 mod observe;
 mod web;
@@ -136,7 +137,8 @@ impl Effects for AzureEffects {
                 site_id,
                 folder,
                 part,
-            } => self.forensics(app, site_id, folder, *part).await,
+                since,
+            } => self.forensics(app, site_id, folder, *part, *since).await,
             Effect::Swap {
                 site_id,
                 source_slot,

@@ -128,6 +128,7 @@ impl AzureEffects {
         Ok(StepReport {
             words,
             names: change.added.into_iter().chain(change.modified).collect(),
+            gaps: Vec::new(),
         })
     }
 
@@ -214,6 +215,7 @@ impl AzureEffects {
                 list(&names)
             ),
             names,
+            gaps: Vec::new(),
         })
     }
 

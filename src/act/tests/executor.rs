@@ -24,6 +24,8 @@ struct Fake {
     intent_on_disk: Mutex<Vec<bool>>,
     /// A value the fake holds, as a real read-modify-write would.
     secret: String,
+    /// What every forensic step reports it could not read.
+    gap: Option<String>,
 }
 
 impl Fake {
@@ -34,6 +36,7 @@ impl Fake {
             calls: Mutex::new(Vec::new()),
             intent_on_disk: Mutex::new(Vec::new()),
             secret: PLANTED.to_owned(),
+            gap: None,
         }
     }
 
@@ -68,9 +71,14 @@ impl Effects for Fake {
             }
             _ => Vec::new(),
         };
+        let gaps = match effect {
+            Effect::Forensics { .. } => self.gap.iter().cloned().collect(),
+            _ => Vec::new(),
+        };
         Ok(StepReport {
             words: format!("call {n} done"),
             names,
+            gaps,
         })
     }
 }
@@ -249,4 +257,50 @@ async fn the_preview_runs_read_only_and_unlocks_confirmation() {
     assert!(matches!(fake.calls().as_slice(), [Effect::WhatIf { .. }]));
     assert_eq!(p.preview_result.as_deref(), Some("call 1 done"));
     assert!(confirm(&p, ORDERS_KRC, &[], now()).is_ok());
+}
+
+#[tokio::test]
+async fn what_a_step_could_not_read_is_named_in_the_outcome_on_screen_and_in_the_journal() {
+    let tmp = TempDir::new("act-exec-gaps");
+    let mut journal = Journal::open_or_create(&tmp.0).expect("journal");
+    let mut fake = Fake::new(tmp.0.clone(), None);
+    fake.gap = Some("deployment log of func-orders-prod-krc (Kudu answered 502)".to_owned());
+    let p = plan_ok(ActionKind::Forensics, ORDERS_KRC);
+    let confirmed = confirm(&p, "", &[], now()).expect("confirms");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+
+    let outcome = execute(confirmed, &mut journal, &fake, tx).await;
+
+    assert!(
+        outcome.succeeded(),
+        "a missing part does not fail the action"
+    );
+    assert_eq!(outcome.gaps.len(), p.steps.len(), "one per forensic step");
+    let words = outcome.words();
+    assert!(
+        words.starts_with("succeeded")
+            && words
+                .contains("MISSING: deployment log of func-orders-prod-krc (Kudu answered 502)"),
+        "{words}"
+    );
+    let events = drain(&mut rx);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, ProgressEvent::Note { words } if words.starts_with("MISSING: "))),
+        "each gap is told as it happens: {events:?}"
+    );
+    assert!(
+        matches!(events.last(), Some(ProgressEvent::Finished { outcome }) if outcome.contains("MISSING")),
+        "{events:?}"
+    );
+    let (records, _) = journal::read(&tmp.0);
+    let journaled = records
+        .iter()
+        .find_map(|r| match &r.entry {
+            Entry::Outcome(o) => Some(o.clone()),
+            _ => None,
+        })
+        .expect("the outcome is journaled");
+    assert_eq!(journaled.gaps, outcome.gaps);
 }

@@ -5,6 +5,7 @@ mod confirm;
 mod executor;
 mod plans;
 mod plans_failover;
+mod plans_forensics;
 mod plans_infra;
 
 use super::testkit::bad_release;

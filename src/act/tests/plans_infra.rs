@@ -252,7 +252,10 @@ fn suppression_removes_action_groups_for_a_window_and_its_undo_deletes_the_rule(
 #[test]
 fn forensics_reads_settings_digests_deployments_and_activity_into_the_incident_folder() {
     let p = plan_ok(ActionKind::Forensics, ORDERS_KRC);
-    assert_eq!(ops(&p), ["forensics", "forensics", "forensics"]);
+    assert_eq!(
+        ops(&p),
+        ["forensics", "forensics", "forensics", "forensics"]
+    );
     assert!(
         line(&p.steps[0]).starts_with("POST ")
             && line(&p.steps[0]).contains("/config/appsettings/list?api-version=2024-11-01")
@@ -261,9 +264,13 @@ fn forensics_reads_settings_digests_deployments_and_activity_into_the_incident_f
         line(&p.steps[1]),
         "GET https://func-orders-prod-krc.scm.azurewebsites.net/api/deployments"
     );
+    assert_eq!(
+        line(&p.steps[2]),
+        "GET https://func-orders-prod-krc.scm.azurewebsites.net/api/deployments/<id>/log"
+    );
     assert!(
-        line(&p.steps[2]).contains("eventtypes/management/values")
-            && line(&p.steps[2]).ends_with("api-version=2015-04-01")
+        line(&p.steps[3]).contains("eventtypes/management/values")
+            && line(&p.steps[3]).ends_with("api-version=2015-04-01")
     );
     assert!(
         matches!(effect(&p, 0), Effect::Forensics { folder, .. } if folder == "forensics/func-orders-prod-krc-20260314T030430Z")
@@ -278,6 +285,7 @@ fn rebuild_keeps_evidence_previews_the_template_then_deploys_artifact_and_settin
     assert_eq!(
         ops(&p),
         [
+            "forensics",
             "forensics",
             "forensics",
             "forensics",
@@ -296,8 +304,8 @@ fn rebuild_keeps_evidence_previews_the_template_then_deploys_artifact_and_settin
             "POST {SUB}/resourceGroups/rg-functions-prod-krc/providers/Microsoft.Resources/deployments/{name}/whatIf?api-version=2025-04-01"
         ))
     );
-    assert!(line(&p.steps[3]).starts_with(&format!("PUT {SUB}/resourceGroups/rg-functions-prod-krc/providers/Microsoft.Resources/deployments/{name}?")));
-    let Effect::DeployTemplate { template, .. } = effect(&p, 3) else {
+    assert!(line(&p.steps[4]).starts_with(&format!("PUT {SUB}/resourceGroups/rg-functions-prod-krc/providers/Microsoft.Resources/deployments/{name}?")));
+    let Effect::DeployTemplate { template, .. } = effect(&p, 4) else {
         panic!("template expected");
     };
     let types: Vec<&str> = template["resources"]
@@ -315,8 +323,8 @@ fn rebuild_keeps_evidence_previews_the_template_then_deploys_artifact_and_settin
         ]
     );
     assert_eq!(template["resources"][1]["location"], "koreacentral");
-    assert!(matches!(effect(&p, 4), Effect::ZipDeploy { version, .. } if version == GOOD));
-    let Effect::MergeSettings { set, .. } = effect(&p, 5) else {
+    assert!(matches!(effect(&p, 5), Effect::ZipDeploy { version, .. } if version == GOOD));
+    let Effect::MergeSettings { set, .. } = effect(&p, 6) else {
         panic!("settings expected");
     };
     assert!(!set.contains_key("AzureWebJobsStorage") && !set.contains_key("DEPLOYMENT_REGION"));

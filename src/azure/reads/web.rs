@@ -1,4 +1,5 @@
-//! Microsoft.Web reads: sites, slots, deployment history (ARM and Kudu), app settings, keys,
+//! Microsoft.Web reads: sites, slots, deployment history (ARM and Kudu) and Kudu's deployment
+//! logs (masked with [`crate::azure::scrub`] before they leave the client), app settings, keys,
 //! functions, and the apps' own health endpoints.
 
 use url::Url;
@@ -7,7 +8,7 @@ use crate::azure::client::{AzureClient, RawAuth, RawOptions};
 use crate::azure::error::Error;
 use crate::azure::wire::api;
 use crate::azure::wire::health::AppHealthReport;
-use crate::azure::wire::kudu::DeployResult;
+use crate::azure::wire::kudu::{DeployResult, LogEntry};
 use crate::azure::wire::web::{ArmDeployment, FunctionEnvelope, HostKeys, Site, StringDictionary};
 
 use super::arm_ids::{ResourceGroupRef, enc};
@@ -79,6 +80,63 @@ impl AzureClient {
             .await?
             .error_for_status()?;
         reply.json("Kudu deployments")
+    }
+
+    /// The log of one Kudu deployment (`GET /api/deployments/{id}/log`), oldest entry first. Each
+    /// message is masked ([`crate::azure::scrub::scrub`]): build output can echo a connection
+    /// string, and no secret leaves the client.
+    pub async fn kudu_deployment_log(
+        &self,
+        kudu_base: &str,
+        deployment_id: &str,
+    ) -> Result<Vec<LogEntry>, Error> {
+        let base = kudu_base.trim_end_matches('/');
+        let url = parse_url(&format!(
+            "{base}/api/deployments/{}/log",
+            enc(deployment_id)
+        ))?;
+        self.kudu_log_at(url, "Kudu deployment log").await
+    }
+
+    /// The detail lines of a log entry, from the entry's `details_url`, masked like the log.
+    /// The URL must be on the same SCM site as `kudu_base`: the ARM token goes nowhere else.
+    pub async fn kudu_log_details(
+        &self,
+        kudu_base: &str,
+        details_url: &str,
+    ) -> Result<Vec<LogEntry>, Error> {
+        let base = parse_url(kudu_base.trim_end_matches('/'))?;
+        let url = parse_url(details_url)?;
+        let same_site = url.origin() == base.origin() && url.path().starts_with(base.path());
+        if !same_site {
+            return Err(Error::Decode {
+                what: "Kudu log details URL".into(),
+                detail: format!(
+                    "{} is not on the SCM site {}; not followed",
+                    url.origin().ascii_serialization(),
+                    base.origin().ascii_serialization()
+                ),
+            });
+        }
+        self.kudu_log_at(url, "Kudu deployment log details").await
+    }
+
+    async fn kudu_log_at(&self, url: Url, what: &str) -> Result<Vec<LogEntry>, Error> {
+        let reply = self
+            .get_raw(
+                url,
+                RawOptions {
+                    auth: RawAuth::Arm,
+                    retry: true,
+                },
+            )
+            .await?
+            .error_for_status()?;
+        let mut entries: Vec<LogEntry> = reply.json(what)?;
+        for e in &mut entries {
+            e.message = crate::azure::scrub::scrub(&e.message);
+        }
+        Ok(entries)
     }
 
     /// An app's (or slot's) app settings. The values are secrets: callers digest them at once.

@@ -1,4 +1,5 @@
-//! Kudu (SCM site) bodies: the deployment records of `/api/deployments`. Kudu speaks snake_case.
+//! Kudu (SCM site) bodies: the deployment records of `/api/deployments` and the entries of a
+//! deployment's log (`/api/deployments/{id}/log`, and an entry's details). Kudu speaks snake_case.
 
 use serde::{Deserialize, Serialize};
 
@@ -136,6 +137,68 @@ impl DeployResult {
     }
 }
 
+/// The kind of a deployment log entry (Kudu's `LogEntryType`, serialised as its integer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogEntryType {
+    /// 0: a message.
+    Message,
+    /// 1: a warning.
+    Warning,
+    /// 2: an error.
+    Error,
+    /// A code this client does not know.
+    Unknown(i32),
+}
+
+impl LogEntryType {
+    /// From Kudu's integer.
+    pub fn from_code(code: i32) -> Self {
+        match code {
+            0 => Self::Message,
+            1 => Self::Warning,
+            2 => Self::Error,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// To Kudu's integer.
+    pub fn code(self) -> i32 {
+        match self {
+            Self::Message => 0,
+            Self::Warning => 1,
+            Self::Error => 2,
+            Self::Unknown(c) => c,
+        }
+    }
+}
+
+/// One entry of a deployment's log (Kudu's `LogEntry`): `GET /api/deployments/{id}/log` answers
+/// an array of them, oldest first; an entry with more lines under it has a `details_url`
+/// (`…/log/{entry id}`) that answers the same shape. Kudu writes `details_url` as `null` when
+/// there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub struct LogEntry {
+    /// When the line was logged.
+    pub log_time: String,
+    /// The entry's id.
+    pub id: String,
+    /// The line. Build output can echo configuration: a reader masks it before keeping it.
+    pub message: String,
+    /// Message, warning or error (see [`LogEntryType`]).
+    #[serde(rename = "type")]
+    pub entry_type: i32,
+    /// Where the entry's detail lines are, if it has any.
+    #[serde(default)]
+    pub details_url: Option<String>,
+}
+
+impl LogEntry {
+    /// The typed kind.
+    pub fn kind(&self) -> LogEntryType {
+        LogEntryType::from_code(self.entry_type)
+    }
+}
+
 /// The body of a zip deployment from a package URL (`POST /api/zipdeploy` with
 /// `Content-Type: application/json`). The URL may carry a SAS token: `Debug` shows only its
 /// scheme, host and path.
@@ -173,5 +236,19 @@ mod tests {
         assert!(shown.contains("/releases/a/1.zip"), "{shown}");
         let json = serde_json::to_string(&r).expect("serialise");
         assert!(json.starts_with(r#"{"packageUri":"#), "{json}");
+    }
+
+    #[test]
+    fn a_log_entry_reads_and_writes_kudus_shape() {
+        let text = r#"[{"log_time":"2026-03-14T02:10:00Z","id":"a1","message":"Deployment successful.","type":0,"details_url":null},
+            {"log_time":"2026-03-14T02:09:00Z","id":"b2","message":"Running deployment command...","type":2,"details_url":"https://x.scm.azurewebsites.net/api/deployments/d/log/b2"}]"#;
+        let entries: Vec<LogEntry> = serde_json::from_str(text).expect("Kudu's log");
+        assert_eq!(entries[0].kind(), LogEntryType::Message);
+        assert_eq!(entries[1].kind(), LogEntryType::Error);
+        assert!(entries[1].details_url.is_some());
+        let back = serde_json::to_value(&entries[0]).expect("serialise");
+        assert_eq!(back["type"], 0);
+        assert!(back["details_url"].is_null(), "written as null: {back}");
+        assert_eq!(LogEntryType::from_code(7).code(), 7);
     }
 }

@@ -22,7 +22,7 @@ use tokio::sync::watch;
 use super::{Runtime, spawn};
 use crate::act::{AzureEffects, Effects};
 use crate::azure::{AzureClient, QueueAuth};
-use crate::cli::drill::pilot::VirtualWait;
+use crate::cli::wiring::VirtualWait;
 use crate::config::Estate;
 use crate::decide::{ActionKind, ProposedAction};
 use crate::journal::tests::TempDir;
@@ -73,7 +73,7 @@ impl Bench {
         let c = clock.clone();
         effects.now = Arc::new(move || c.now());
         let c = clock.clone();
-        effects.clock = Arc::new(move || Box::new(VirtualWait::on(&c)));
+        effects.clock = Arc::new(move || Box::new(VirtualWait::on(c.clone())));
         effects.artifact_auth = Some(QueueAuth::None);
         let effects: Arc<dyn Effects> = Arc::new(effects);
         let (_snap_tx, snapshots) = watch::channel(Arc::new(snap.clone()));

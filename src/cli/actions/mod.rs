@@ -271,7 +271,15 @@ impl Worker {
         let cx = self.context();
         let gates = decide::gates_for(&action, &snap, &self.rt.estate, &cx, now);
         let safety = decide::safety_for(&action, &snap, &self.rt.estate, &cx, now);
-        let mut plan = match catalogue::plan(&action, &self.rt.estate, &snap, gates, safety) {
+        let planned = catalogue::plan_in(
+            &action,
+            &self.rt.estate,
+            &snap,
+            cx.incident.as_ref(),
+            gates,
+            safety,
+        );
+        let mut plan = match planned {
             Ok(p) => p,
             Err(e) => return self.send(ActionEvent::NoPlan(e.to_string())),
         };

@@ -22,8 +22,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::super::actions::{self, Now};
-use super::super::wiring::{Demo, DemoClock, start_demo};
-use super::pilot::{ANSWER_BOUND, Memo, Pilot, Turn, VirtualWait};
+use super::super::wiring::{Demo, DemoClock, VirtualWait, start_demo};
+use super::pilot::{ANSWER_BOUND, Memo, Pilot, Turn};
 use crate::act::AzureEffects;
 use crate::azure::QueueAuth;
 use crate::config::Estate;
@@ -214,7 +214,7 @@ fn runtime(
     );
     effects.now = now.clone();
     effects.artifact_auth = Some(QueueAuth::None);
-    effects.clock = Arc::new(move || Box::new(VirtualWait::on(&clock)));
+    effects.clock = Arc::new(move || Box::new(VirtualWait::on(clock.clone())));
     let (snap_tx, snap_rx) = watch::channel(Arc::new(demo.observer.snapshot()));
     let (seen_tx, seen_rx) = watch::channel(start - chrono::Duration::days(1));
     let (port, task) = actions::spawn(actions::Runtime {

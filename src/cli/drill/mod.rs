@@ -7,7 +7,7 @@
 
 pub mod autopilot;
 pub mod headless;
-pub(super) mod pilot;
+mod pilot;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

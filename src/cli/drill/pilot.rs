@@ -1,16 +1,13 @@
 //! The autopilot's commander: what it says, what it hears from the action runtime, and how it
-//! plans, confirms (never overriding what the drill does not allow) and closes. The executor's
-//! waits on the virtual clock ([`VirtualWait`]) live here too. Words and requests only: the
-//! runtime plans and executes.
+//! plans, confirms (never overriding what the drill does not allow) and closes. Words and
+//! requests only: the runtime plans and executes.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, eyre};
 
 use super::autopilot::Options;
-use crate::azure::lro::LroClock;
 use crate::decide::{
     DecideContext, Decision, IncidentFacts, NodeId, OverrideTarget, ProposedAction,
 };
@@ -23,40 +20,6 @@ use crate::tui::derive::incident::Incident;
 /// How long the autopilot waits for the runtime to answer before it calls the run broken (a
 /// bound on a bug, never a pace: every answer comes as soon as the runtime has it).
 pub(super) const ANSWER_BOUND: Duration = Duration::from_mins(2);
-
-/// The executor's waits on the simulator's virtual clock: each wait moves virtual time forward.
-pub(in crate::cli) struct VirtualWait {
-    clock: SimClock,
-    waited: Mutex<Duration>,
-}
-
-impl VirtualWait {
-    /// A wait on `clock` that has waited nothing yet.
-    pub(in crate::cli) fn on(clock: &SimClock) -> Self {
-        Self {
-            clock: clock.clone(),
-            waited: Mutex::new(Duration::ZERO),
-        }
-    }
-}
-
-#[async_trait::async_trait]
-impl LroClock for VirtualWait {
-    fn elapsed(&self) -> Duration {
-        *self
-            .waited
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        self.clock.advance(duration);
-        *self
-            .waited
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) += duration;
-    }
-}
 
 /// What one read of the estate came to, for the loop that reads it.
 pub(super) enum Turn {

@@ -96,6 +96,7 @@ impl J {
                 steps_done: 1,
                 failed_step: None,
                 error: None,
+                gaps: Vec::new(),
             }),
         )
     }

@@ -68,7 +68,7 @@ pub(super) fn counts(records: &[Record]) -> (usize, usize) {
     (ok, failed)
 }
 
-/// `, at step 2: the error`, or nothing for a success.
+/// `, at step 2: the error`, or nothing for a success; then what is missing, if anything.
 pub(super) fn failure_words(o: &ActionOutcome) -> String {
     let mut s = String::new();
     if let Some(n) = o.failed_step {
@@ -76,6 +76,9 @@ pub(super) fn failure_words(o: &ActionOutcome) -> String {
     }
     if let Some(e) = &o.error {
         let _ = write!(s, ": {e}");
+    }
+    if !o.gaps.is_empty() {
+        let _ = write!(s, "; MISSING: {}", o.gaps.join("; "));
     }
     s
 }

@@ -2,7 +2,7 @@
 //! of `/api/deployments` (newest first), `/api/deployments/latest` and `/api/deployments/{id}`,
 //! in Kudu's snake_case `DeployResult` with its integer status codes. A zip deployment still
 //! running is the newest record (status 1 Building, then 2 Deploying, `complete` false); zip
-//! deployment itself is `kudu_deploy`'s.
+//! deployment itself is `kudu_deploy`'s, a deployment's log `kudu_log`'s.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -107,7 +107,7 @@ fn records(sim: &Shared, host: &str) -> Result<Vec<DeployResult>, Fail> {
 }
 
 /// A Kudu JSON answer, dated in virtual time.
-fn answer<T: serde::Serialize>(sim: &Shared, body: &T) -> Response {
+pub(super) fn answer<T: serde::Serialize>(sim: &Shared, body: &T) -> Response {
     let mut r = Json(body).into_response();
     let t = sim.world().now();
     super::conventions::middleware::set_date(&mut r, t);
@@ -147,7 +147,7 @@ pub(crate) async fn one(
     }
 }
 
-fn not_found(id: &str) -> Response {
+pub(super) fn not_found(id: &str) -> Response {
     // Kudu's own error shape (no shared wire type: the client only reads its status).
     (
         StatusCode::NOT_FOUND,

@@ -21,6 +21,7 @@ mod health;
 mod kql;
 mod kudu;
 mod kudu_deploy;
+mod kudu_log;
 mod locks;
 mod logs;
 mod messaging;
@@ -180,6 +181,11 @@ fn router(sim: Shared) -> Router {
         .route("/_kudu/{app}/api/deployments", get(kudu::list))
         .route("/_kudu/{app}/api/deployments/latest", get(kudu::latest))
         .route("/_kudu/{app}/api/deployments/{id}", get(kudu::one))
+        .route("/_kudu/{app}/api/deployments/{id}/log", get(kudu_log::log))
+        .route(
+            "/_kudu/{app}/api/deployments/{id}/log/{entry}",
+            get(kudu_log::details),
+        )
         .route("/_kudu/{app}/api/zipdeploy", post(kudu_deploy::zipdeploy))
         .route("/_blob/{account}/{container}", get(blob::list))
         .route("/_apps/{host}/{*path}", get(apps::serve))

@@ -178,6 +178,7 @@ pub(super) fn bad_release_recovery() -> Vec<Record> {
                 steps_done: 2,
                 failed_step: None,
                 error: None,
+                gaps: Vec::new(),
             }),
         ),
         (
@@ -236,6 +237,7 @@ pub(super) fn failed_and_open() -> Vec<Record> {
                 steps_done: 2,
                 failed_step: None,
                 error: None,
+                gaps: Vec::new(),
             }),
         ),
         (
@@ -289,6 +291,7 @@ pub(super) fn failed_and_open() -> Vec<Record> {
                 error: Some(
                     "Azure answered 409 Conflict: another deployment is in progress".into(),
                 ),
+                gaps: Vec::new(),
             }),
         ),
     ])
