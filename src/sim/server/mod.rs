@@ -32,6 +32,7 @@ mod operations;
 mod queue;
 mod resources;
 mod storage;
+mod tags;
 mod web;
 mod web_writes;
 
