@@ -232,6 +232,8 @@ pub struct Outcome {
     pub status: OutcomeStatus,
     /// Steps completed.
     pub steps_done: usize,
+    /// What each check step that passed read (the plan's `Verify` steps), in order.
+    pub verified: Vec<String>,
     /// Set when the journal could not record the outcome (or a step).
     pub journal_error: Option<String>,
 }
@@ -264,10 +266,24 @@ impl Outcome {
         self.status == OutcomeStatus::Succeeded
     }
 
+    /// Whether every step completed and at least one of them was a check that passed: the
+    /// change was read back, not only asked for.
+    pub fn verified(&self) -> bool {
+        self.succeeded() && !self.verified.is_empty()
+    }
+
     /// The outcome in words.
     pub fn words(&self) -> String {
         match &self.status {
-            OutcomeStatus::Succeeded => format!("succeeded: {} step(s) done", self.steps_done),
+            OutcomeStatus::Succeeded if self.verified.is_empty() => format!(
+                "succeeded: {} step(s) done (nothing read back)",
+                self.steps_done
+            ),
+            OutcomeStatus::Succeeded => format!(
+                "succeeded and verified: {} step(s) done, {} check(s) passed",
+                self.steps_done,
+                self.verified.len()
+            ),
             OutcomeStatus::Failed { step, what, error } => {
                 format!("FAILED at step {step} ({what}): {error}")
             }
@@ -323,6 +339,7 @@ pub async fn execute(
                 error: format!("the journal could not record the intent ({e}); nothing was called"),
             },
             steps_done: 0,
+            verified: Vec::new(),
             journal_error: Some(e.to_string()),
         };
         finish(&outcome);
@@ -330,6 +347,7 @@ pub async fn execute(
     }
     let mut status = OutcomeStatus::Succeeded;
     let mut done = 0;
+    let mut verified = Vec::new();
     for (i, step) in plan.steps.iter().enumerate() {
         let n = i + 1;
         let sink = StepProgress::new(progress.clone(), &plan.id, n, of);
@@ -341,6 +359,9 @@ pub async fn execute(
                 sink.send(ProgressEvent::Done {
                     report: report.words.clone(),
                 });
+                if matches!(step.effect, Effect::Verify(_)) {
+                    verified.push(report.words.clone());
+                }
                 let entry = Entry::Step(StepDone {
                     plan_id: plan.id.clone(),
                     n,
@@ -393,6 +414,7 @@ pub async fn execute(
         plan_id: plan.id.clone(),
         status,
         steps_done: done,
+        verified,
         journal_error,
     };
     finish(&outcome);

@@ -1,8 +1,8 @@
 //! [`AzureEffects`]: the effects against Azure (or the simulator) through the one client. The
 //! writes go through `crate::azure::writes` (`web`: swaps, restarts, settings, keys, zip deploy;
 //! `infra`: routes, messaging, storage, locks, alert rules, templates); the checks and forensic
-//! copies use the client's reads (`checks`); `observe` reads back whether an effect's change is in
-//! place (reconciliation after a crash).
+//! copies use the client's reads (`checks`); `observe` and `observe_governance` read back whether
+//! an effect's change is in place (reconciliation after a crash, and the plans' read-back checks).
 //!
 //! Owns turning an [`Effect`] into client calls and a secret-free [`StepReport`]. Values of
 //! settings and keys exist here only inside one read-modify-write, held in
@@ -12,6 +12,7 @@
 mod checks;
 mod infra;
 mod observe;
+mod observe_governance;
 mod web;
 
 use std::fmt;
