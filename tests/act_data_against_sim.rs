@@ -10,7 +10,7 @@ mod bench;
 mod wire;
 
 use bench::{Bench, az, gates_needed, setting_digest};
-use warroom::act::{ConfirmKey, Effect, PlanError, Prompt, Risk};
+use warroom::act::{ConfirmKey, Effect, PlanError, Prompt, Risk, VerifyCheck};
 use warroom::config::Estate;
 use warroom::decide::{ActionKind, GateId, SafetyRule};
 use warroom::model::Snapshot;
@@ -29,6 +29,61 @@ fn key_digest(snap: &Snapshot, app: &str, key: &str) -> Option<warroom::model::S
         .unwrap_or_else(|| panic!("keys of {app} read"))
         .get(key)
         .cloned()
+}
+
+/// The sync plan writes keys in one step per kind, each showing the path it writes, and ends by
+/// reading the settings and both key steps back, its `az` reads showing digests only.
+fn plan_writes_keys_per_kind_and_reads_back_by_digest(plan: &warroom::act::Plan) {
+    let key_lines: Vec<String> = plan
+        .steps
+        .iter()
+        .filter(|s| matches!(s.effect, Effect::SyncKeys { .. }))
+        .filter_map(|s| s.call.as_ref().map(|c| c.path.clone()))
+        .collect();
+    assert!(
+        key_lines.len() == 2
+            && key_lines[0].ends_with(&format!("/sites/{JPE}/host/default/functionKeys/default"))
+            && key_lines[1].ends_with(&format!("/sites/{JPE}/functions/CreateOrder/keys/default")),
+        "{key_lines:?}"
+    );
+    let Some(Effect::Verify(VerifyCheck::ReadBack { effects })) =
+        plan.steps.last().map(|s| &s.effect)
+    else {
+        panic!("a read-back check last: {:?}", plan.steps.last());
+    };
+    assert_eq!(effects.len(), 3, "the settings and both key steps");
+    assert!(
+        az(plan).contains("| sha256sum"),
+        "the check's az reads show digests, not values: {}",
+        az(plan)
+    );
+}
+
+/// The sync wrote each key at its own path, and its check passed, reading every synced name
+/// back equal by digest.
+fn keys_written_and_verified_by_digest(ran: &bench::Ran) {
+    assert!(
+        ran.wrote(
+            "PUT",
+            &format!("/sites/{JPE}/functions/CreateOrder/keys/default")
+        ) && ran.wrote(
+            "PUT",
+            &format!("/sites/{JPE}/host/default/functionKeys/default")
+        ),
+        "{:?}",
+        ran.writes
+    );
+    let outcome = &ran.outcome;
+    assert!(outcome.verified(), "{}", outcome.words());
+    let [report] = outcome.verified.as_slice() else {
+        panic!("one check: {:?}", outcome.verified);
+    };
+    assert!(
+        report.contains(&format!("✓ settings of {JPE} in place: APPLICATIONINSIGHTS_CONNECTION_STRING (digests equal), DOWNSTREAM_API_KEY (digests equal)"))
+            && report.contains(&format!("✓ keys of {JPE} (compared by digest) in place: host/default"))
+            && report.contains(&format!("✓ keys of {JPE} (compared by digest) in place: function/CreateOrder/default")),
+        "{report}"
+    );
 }
 
 #[tokio::test]
@@ -93,6 +148,7 @@ async fn sync_secondary_makes_the_drifted_settings_and_keys_equal_by_digest() {
         d.sort_unstable();
         d
     });
+    plan_writes_keys_per_kind_and_reads_back_by_digest(&plan);
     let ran = b.execute(&plan, "y", &bench::reasons(&plan)).await;
     assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
     assert!(
@@ -100,7 +156,7 @@ async fn sync_secondary_makes_the_drifted_settings_and_keys_equal_by_digest() {
         "{:?}",
         ran.writes
     );
-
+    keys_written_and_verified_by_digest(&ran);
     let after = b.snapshot().await;
     for name in drifted {
         assert_eq!(

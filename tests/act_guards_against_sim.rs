@@ -1,9 +1,10 @@
 //! The guards around every action, end to end against the simulator: a typed confirmation that
 //! does not match executes nothing (no write reaches the simulator, no intent is journaled); a
 //! failed gate blocks until it is overridden with a reason, and the reason is in the journal's
-//! intent; a refusing safety rule blocks the same way; and no secret value (settings, keys,
-//! read back through the client's redacted readers) ever reaches the journal, a forensic file or
-//! a progress event.
+//! intent; a refusing safety rule blocks the same way; a change made by someone else between an
+//! action's writes and its check fails the action, and its outcome says so; and no secret value
+//! (settings, keys, read back through the client's redacted readers) ever reaches the journal, a
+//! forensic file or a progress event.
 
 #[path = "common/act.rs"]
 mod bench;
@@ -11,7 +12,7 @@ mod bench;
 mod wire;
 
 use bench::{Bench, gate, gates_needed, rule, setting_digest};
-use warroom::act::{self, Refusal};
+use warroom::act::{self, OutcomeStatus, Refusal};
 use warroom::azure::writes::web::{function_key_values, host_key_values, read_app_settings_values};
 use warroom::config::Estate;
 use warroom::decide::{ActionKind, GateId, OverrideTarget, SafetyRule};
@@ -235,5 +236,67 @@ async fn no_secret_value_reaches_the_journal_forensic_files_or_progress() {
     }
     // Every file of the incident folder and every progress event, against every secret the
     // world holds.
+    b.assert_secret_free();
+}
+
+#[tokio::test]
+async fn a_timer_switched_back_on_before_the_check_fails_the_timers_action() {
+    let mut b = Bench::start("region-outage", 3 * 60).await;
+    let plan = b.plan(ActionKind::Timers, "func-reconcile-prod-jpe").await;
+    let check = plan.steps.len();
+    let ran = b
+        .execute_meddled(
+            &plan,
+            "y",
+            &bench::reasons(&plan),
+            Box::new(|w| {
+                // Someone re-enables a timer in krc by hand (the portal's toggle writes the flag).
+                let app = "func-reconcile-prod-krc";
+                let mut settings = w
+                    .apps()
+                    .iter()
+                    .find(|a| a.name == app)
+                    .and_then(|a| a.slots.iter().find(|s| s.name == "production"))
+                    .map(|s| s.settings.clone())
+                    .expect("krc's settings");
+                settings.insert(
+                    "AzureWebJobs.NightlyReconcile.Disabled".to_owned(),
+                    "false".to_owned(),
+                );
+                w.set_app_settings(app, "production", settings, "someone@example.com")
+                    .expect("settings written");
+            }),
+        )
+        .await;
+    assert_eq!(
+        ran.outcome.steps_done,
+        check - 1,
+        "both writes went through"
+    );
+    let OutcomeStatus::Failed { step, error, .. } = &ran.outcome.status else {
+        panic!("the check fails: {}", ran.outcome.words());
+    };
+    assert_eq!(*step, check);
+    assert!(
+        error.starts_with("verification failed: ")
+            && error.contains("✓ settings of func-reconcile-prod-jpe in place")
+            && error.contains("◐ settings of func-reconcile-prod-krc in place: AzureWebJobs.PurgeExpiredReservations.Disabled=true; not in place: AzureWebJobs.NightlyReconcile.Disabled≠true"),
+        "{error}"
+    );
+    assert!(!ran.outcome.verified());
+    // The console reads what the check read: the timer runs in both regions.
+    let after = b.snapshot().await;
+    let krc = Bench::app(&after, "func-reconcile-prod-krc")
+        .functions
+        .get()
+        .expect("functions read");
+    let disabled = |f: &str| krc.iter().find(|s| s.name == f).map(|s| s.disabled);
+    assert_eq!(
+        (
+            disabled("NightlyReconcile"),
+            disabled("PurgeExpiredReservations")
+        ),
+        (Some(false), Some(true))
+    );
     b.assert_secret_free();
 }

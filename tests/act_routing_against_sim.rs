@@ -9,7 +9,7 @@ mod bench;
 mod wire;
 
 use bench::{Bench, az, gates_needed};
-use warroom::act::{ConfirmKey, Effect, Prompt, Risk, SettingSource};
+use warroom::act::{ConfirmKey, Effect, Prompt, Risk, SettingSource, VerifyCheck};
 use warroom::azure::writes::governance::list_alert_processing_rules;
 use warroom::config::Estate;
 use warroom::decide::{ActionKind, GateId, ProposedAction};
@@ -88,6 +88,12 @@ async fn tm_disable_moves_traffic_off_the_failed_region_and_tm_enable_undoes_it(
         "{}",
         az(&plan)
     );
+    assert!(
+        az(&plan).contains("az network traffic-manager endpoint show --resource-group rg-functions-prod-krc --profile-name")
+            && az(&plan).ends_with("--name primary-endpoint --query endpointStatus"),
+        "the check shows its az read: {}",
+        az(&plan)
+    );
     assert_eq!(
         gates_needed(&plan),
         [GateId::DataConsistency],
@@ -137,6 +143,11 @@ async fn fd_disable_stops_routing_to_the_failed_origin_and_fd_enable_undoes_it()
         Some(ActionKind::FdEnable)
     );
     assert!(az(&plan).contains("az afd origin update"), "{}", az(&plan));
+    assert!(
+        az(&plan).ends_with("--origin-name origin-primary --query enabledState"),
+        "the check shows its az read: {}",
+        az(&plan)
+    );
     assert!(matches!(
         &plan.steps[0].effect,
         Effect::FdState { enabled: false, .. }
@@ -196,6 +207,22 @@ async fn timers_move_to_the_secondary_and_their_undo_moves_them_back() {
     );
     let ran = b.execute(&plan, "y", &bench::reasons(&plan)).await;
     assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    // The last step read the flags back in both apps, and the outcome says so.
+    let Some(Effect::Verify(VerifyCheck::ReadBack { effects })) =
+        plan.steps.last().map(|s| &s.effect)
+    else {
+        panic!("a read-back check last: {:?}", plan.steps.last());
+    };
+    assert_eq!(effects.len(), 2, "both apps' flags are read back");
+    assert!(ran.outcome.verified(), "{}", ran.outcome.words());
+    let [report] = ran.outcome.verified.as_slice() else {
+        panic!("one check: {:?}", ran.outcome.verified);
+    };
+    assert!(
+        report.contains("✓ settings of func-reconcile-prod-jpe in place: AzureWebJobs.NightlyReconcile.Disabled=false, AzureWebJobs.PurgeExpiredReservations.Disabled=false")
+            && report.contains("✓ settings of func-reconcile-prod-krc in place: AzureWebJobs.NightlyReconcile.Disabled=true"),
+        "{report}"
+    );
     let after = b.snapshot().await;
     assert_eq!(
         timers_disabled(&after, "func-reconcile-prod-jpe"),
@@ -207,7 +234,8 @@ async fn timers_move_to_the_secondary_and_their_undo_moves_them_back() {
     );
 
     let undo = plan.undo.clone().expect("undo");
-    b.run(undo.kind, &undo.target).await;
+    let back = b.run(undo.kind, &undo.target).await;
+    assert!(back.outcome.verified(), "{}", back.outcome.words());
     let back = b.snapshot().await;
     assert_eq!(
         timers_disabled(&back, "func-reconcile-prod-jpe"),

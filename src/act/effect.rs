@@ -112,6 +112,14 @@ pub enum VerifyCheck {
         /// The account's ARM id.
         account_id: String,
     },
+    /// The changes of earlier steps, read back through the client, are all in place: settings
+    /// (on/off flags by value, copied values by digest against their source), keys by digest
+    /// against their source, a lock (at its level) or its absence, a tag or its absence, an
+    /// alert processing rule with its scopes and window or its absence.
+    ReadBack {
+        /// The write effects to read back (copies of the plan's earlier steps).
+        effects: Vec<Effect>,
+    },
 }
 
 /// One concrete operation.
@@ -206,6 +214,17 @@ pub enum Effect {
         on: bool,
         /// The note on the lock.
         notes: String,
+    },
+    /// Add (merge into the scope's other tags) or remove a tag through the Tags API.
+    Tag {
+        /// The scope (a resource group's ARM id).
+        scope: String,
+        /// The tag's name.
+        name: String,
+        /// Its value, when added (no secret: a plain remark).
+        value: String,
+        /// Add (true) or remove (false).
+        on: bool,
     },
     /// Put or remove an alert processing rule that removes all action groups.
     AlertRule {

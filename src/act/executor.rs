@@ -11,6 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::confirm::Confirmed;
 use super::effect::Effect;
+use super::outcome::{Outcome, OutcomeStatus};
 use super::plan::Plan;
 use crate::journal::{ActionOutcome, Entry, Found, Intent, IntentStep, Journal, StepDone};
 
@@ -227,66 +228,6 @@ impl Observation {
     }
 }
 
-/// How an action ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Outcome {
-    /// The plan.
-    pub plan_id: String,
-    /// Succeeded, failed at a step, or never started.
-    pub status: OutcomeStatus,
-    /// Steps completed.
-    pub steps_done: usize,
-    /// Set when the journal could not record the outcome (or a step).
-    pub journal_error: Option<String>,
-    /// What the steps could not do and went on without (see [`StepReport::gaps`]).
-    pub gaps: Vec<String>,
-}
-
-/// Succeeded, failed at a step, or never started.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "result", rename_all = "snake_case")]
-pub enum OutcomeStatus {
-    /// Every step completed.
-    Succeeded,
-    /// A step failed; the steps after it did not run.
-    Failed {
-        /// The step, from 1.
-        step: usize,
-        /// Its words.
-        what: String,
-        /// The error.
-        error: String,
-    },
-    /// Nothing was called (the intent could not be journaled).
-    NotStarted {
-        /// Why.
-        error: String,
-    },
-}
-
-impl Outcome {
-    /// Whether every step completed.
-    pub fn succeeded(&self) -> bool {
-        self.status == OutcomeStatus::Succeeded
-    }
-
-    /// The outcome in words, with what is missing named.
-    pub fn words(&self) -> String {
-        let head = match &self.status {
-            OutcomeStatus::Succeeded => format!("succeeded: {} step(s) done", self.steps_done),
-            OutcomeStatus::Failed { step, what, error } => {
-                format!("FAILED at step {step} ({what}): {error}")
-            }
-            OutcomeStatus::NotStarted { error } => format!("NOT STARTED: {error}"),
-        };
-        if self.gaps.is_empty() {
-            head
-        } else {
-            format!("{head}; MISSING: {}", self.gaps.join("; "))
-        }
-    }
-}
-
 fn intent(confirmed: &Confirmed) -> Entry {
     let plan = confirmed.plan();
     Entry::Intent(Intent {
@@ -334,6 +275,7 @@ pub async fn execute(
                 error: format!("the journal could not record the intent ({e}); nothing was called"),
             },
             steps_done: 0,
+            verified: Vec::new(),
             journal_error: Some(e.to_string()),
             gaps: Vec::new(),
         };
@@ -343,6 +285,7 @@ pub async fn execute(
     let mut status = OutcomeStatus::Succeeded;
     let mut done = 0;
     let mut gaps = Vec::new();
+    let mut verified = Vec::new();
     for (i, step) in plan.steps.iter().enumerate() {
         let n = i + 1;
         let sink = StepProgress::new(progress.clone(), &plan.id, n, of);
@@ -354,6 +297,9 @@ pub async fn execute(
                 sink.send(ProgressEvent::Done {
                     report: report.words.clone(),
                 });
+                if matches!(step.effect, Effect::Verify(_)) {
+                    verified.push(report.words.clone());
+                }
                 for gap in &report.gaps {
                     sink.note(format!("MISSING: {gap}"));
                 }
@@ -391,30 +337,37 @@ pub async fn execute(
             }
         }
     }
-    let (result, failed_step, error) = match &status {
-        OutcomeStatus::Succeeded => ("succeeded", None, None),
-        OutcomeStatus::Failed { step, error, .. } => ("failed", Some(*step), Some(error.clone())),
-        OutcomeStatus::NotStarted { error } => ("not_started", None, Some(error.clone())),
-    };
-    let journal_error = journal
-        .append(&Entry::Outcome(ActionOutcome {
-            plan_id: plan.id.clone(),
-            result: result.to_owned(),
-            steps_done: done,
-            failed_step,
-            error,
-            gaps: gaps.clone(),
-        }))
-        .err()
-        .map(|e| e.to_string());
     let outcome = Outcome {
         plan_id: plan.id.clone(),
         status,
         steps_done: done,
-        journal_error,
+        verified,
+        journal_error: None,
         gaps,
     };
+    let outcome = journal_outcome(journal, outcome);
     finish(&outcome);
+    outcome
+}
+
+/// Journals how the action ended; a journal that cannot record it is said on the outcome.
+fn journal_outcome(journal: &mut Journal, mut outcome: Outcome) -> Outcome {
+    let (result, failed_step, error) = match &outcome.status {
+        OutcomeStatus::Succeeded => ("succeeded", None, None),
+        OutcomeStatus::Failed { step, error, .. } => ("failed", Some(*step), Some(error.clone())),
+        OutcomeStatus::NotStarted { error } => ("not_started", None, Some(error.clone())),
+    };
+    outcome.journal_error = journal
+        .append(&Entry::Outcome(ActionOutcome {
+            plan_id: outcome.plan_id.clone(),
+            result: result.to_owned(),
+            steps_done: outcome.steps_done,
+            failed_step,
+            error,
+            gaps: outcome.gaps.clone(),
+        }))
+        .err()
+        .map(|e| e.to_string());
     outcome
 }
 

@@ -17,6 +17,7 @@ pub mod confirm;
 pub mod effect;
 pub mod effects_azure;
 pub mod executor;
+pub mod outcome;
 pub mod plan;
 pub mod reconcile;
 pub mod render;
@@ -31,7 +32,8 @@ pub use confirm::{ConfirmKey, Confirmation, Confirmed, OverrideNeeded, Prompt, R
 pub use effect::{Effect, ForensicPart, LockLevel, SettingSource, VerifyCheck};
 pub use effects_azure::AzureEffects;
 pub use executor::{
-    ActError, Effects, Observation, Outcome, OutcomeStatus, Progress, ProgressEvent, StepProgress,
-    StepReport, execute, run_preview,
+    ActError, Effects, Observation, Progress, ProgressEvent, StepProgress, StepReport, execute,
+    run_preview,
 };
+pub use outcome::{Outcome, OutcomeStatus};
 pub use plan::{Expected, Plan, PlanStep, RestCall, Risk};

@@ -38,7 +38,7 @@ use crate::wire::{VirtualWait, Wire};
 #[path = "act_checks.rs"]
 mod checks;
 use checks::walk;
-pub use checks::{WriteAhead, assert_journaled, secret_values};
+pub use checks::{Meddle, WriteAhead, assert_journaled, secret_values};
 
 /// The reason typed for every override the tests give.
 pub const REASON: &str = "e2e test: the commander accepts this risk";
@@ -218,6 +218,28 @@ impl Bench {
         typed: &str,
         reasons: &[(OverrideTarget, String)],
     ) -> Ran {
+        self.execute_with(plan, typed, reasons, None).await
+    }
+
+    /// [`Self::execute`], with `meddle` changing the world just before each check step runs
+    /// (between the plan's writes and their read-back).
+    pub async fn execute_meddled(
+        &mut self,
+        plan: &Plan,
+        typed: &str,
+        reasons: &[(OverrideTarget, String)],
+        meddle: Meddle<'_>,
+    ) -> Ran {
+        self.execute_with(plan, typed, reasons, Some(meddle)).await
+    }
+
+    async fn execute_with(
+        &mut self,
+        plan: &Plan,
+        typed: &str,
+        reasons: &[(OverrideTarget, String)],
+        meddle: Option<Meddle<'_>>,
+    ) -> Ran {
         let needed: Vec<OverrideTarget> = plan
             .confirmation
             .overrides_needed
@@ -227,7 +249,10 @@ impl Bench {
         let now = self.w.now();
         let confirmed = act::confirm(plan, typed, reasons, now)
             .unwrap_or_else(|r| panic!("{} not confirmed: {r}", plan.id));
-        let checked = WriteAhead::new(self.effects(), &self.dir, &plan.id);
+        let mut checked = WriteAhead::new(self.effects(), &self.dir, &plan.id);
+        if let Some(meddle) = meddle {
+            checked = checked.meddling(&self.w.sim, meddle);
+        }
         let before = self.w.sim.write_log().len();
         let mut journal = self.journal();
         let (tx, mut rx) = mpsc::unbounded_channel();

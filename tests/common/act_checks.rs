@@ -10,6 +10,8 @@ use warroom::act::{
     ActError, AzureEffects, Effect, Effects, Outcome, Plan, StepProgress, StepReport,
 };
 use warroom::journal::{self, Entry, Record};
+use warroom::sim::SimHandle;
+use warroom::sim::world::World;
 
 use crate::wire::Wire;
 
@@ -67,16 +69,22 @@ pub fn assert_journaled(records: &[Record], plan: &Plan, outcome: &Outcome) {
     assert_eq!(o.steps_done, outcome.steps_done);
 }
 
+/// A change someone else makes to the simulated world (a lock removed by hand, a setting
+/// edited in the portal).
+pub type Meddle<'a> = Box<dyn Fn(&mut World) + Send + Sync + 'a>;
+
 /// [`AzureEffects`] behind a check: before each effect runs, the journal file on disk must hold
-/// the plan's intent, every earlier step of it, and no outcome yet.
-pub struct WriteAhead {
+/// the plan's intent, every earlier step of it, and no outcome yet. With a meddler, the world is
+/// changed just before each check step runs: after the writes, before they are read back.
+pub struct WriteAhead<'a> {
     inner: AzureEffects,
     dir: PathBuf,
     plan_id: String,
     calls: AtomicUsize,
+    meddle: Option<(&'a SimHandle, Meddle<'a>)>,
 }
 
-impl WriteAhead {
+impl<'a> WriteAhead<'a> {
     /// Checks for `plan_id` in the journal of `dir`.
     pub fn new(inner: AzureEffects, dir: &Path, plan_id: &str) -> Self {
         Self {
@@ -84,7 +92,15 @@ impl WriteAhead {
             dir: dir.to_path_buf(),
             plan_id: plan_id.to_owned(),
             calls: AtomicUsize::new(0),
+            meddle: None,
         }
+    }
+
+    /// Runs `meddle` on the world of `sim` before each check step.
+    #[must_use]
+    pub fn meddling(mut self, sim: &'a SimHandle, meddle: Meddle<'a>) -> Self {
+        self.meddle = Some((sim, meddle));
+        self
     }
 
     /// Effects run so far.
@@ -94,7 +110,7 @@ impl WriteAhead {
 }
 
 #[async_trait::async_trait]
-impl Effects for WriteAhead {
+impl Effects for WriteAhead<'_> {
     async fn run(&self, effect: &Effect, progress: &StepProgress) -> Result<StepReport, ActError> {
         let earlier = self.calls.fetch_add(1, Ordering::SeqCst);
         let (records, _) = journal::read(&self.dir);
@@ -116,6 +132,9 @@ impl Effects for WriteAhead {
             .iter()
             .any(|r| matches!(&r.entry, Entry::Outcome(o) if o.plan_id == self.plan_id));
         assert!(!ended, "no outcome before the last effect");
+        if let (Effect::Verify(_), Some((sim, meddle))) = (effect, &self.meddle) {
+            sim.with_world(|w| meddle(w));
+        }
         self.inner.run(effect, progress).await
     }
 }

@@ -14,6 +14,7 @@ pub mod restart;
 pub mod routing;
 pub mod steps;
 pub mod steps_edge;
+pub mod steps_verify;
 pub mod storage;
 pub mod suppress;
 pub mod swap;

@@ -15,17 +15,24 @@ fn observed<'a>(routes: Option<&'a Vec<RouteState>>, name: &str) -> Option<&'a R
     routes.and_then(|r| r.iter().find(|x| x.name == name))
 }
 
-fn verify(id: String, enabled: bool, api_version: &str, what: String) -> PlanStep {
+fn verify(id: String, enabled: bool, api_version: &str, what: String, az: String) -> PlanStep {
     PlanStep {
         what,
         call: Some(RestCall::arm("GET", id.clone(), api_version, None)),
-        az: None,
+        az: Some(az),
         effect: Effect::Verify(VerifyCheck::RouteState { id, enabled }),
     }
 }
 
-/// The step, the route's ARM id, its app, and the snapshot's view of its kind of route.
-type Resolved<'a> = (PlanStep, String, String, Option<&'a Vec<RouteState>>);
+/// The step, the route's ARM id, the `az` command that reads its state, its app, and the
+/// snapshot's view of its kind of route.
+type Resolved<'a> = (
+    PlanStep,
+    String,
+    String,
+    String,
+    Option<&'a Vec<RouteState>>,
+);
 
 /// Finds the target route in the estate and builds its step.
 fn resolve<'a>(cx: &Ctx<'a>, tm: bool, enable: bool) -> Result<Resolved<'a>, PlanError> {
@@ -48,13 +55,14 @@ fn resolve<'a>(cx: &Ctx<'a>, tm: bool, enable: bool) -> Result<Resolved<'a>, Pla
         let step = steps::tm_status(cx.estate, ep, enable)
             .ok_or_else(|| PlanError::NotApplicable("the profile's region is unknown".into()))?;
         let id = steps::tm_endpoint_id(cx.estate, ep).unwrap_or_default();
+        let show = steps::tm_show(cx.estate, ep).unwrap_or_default();
         let all = cx
             .snap
             .routes
             .traffic_manager
             .as_ref()
             .and_then(|(_, o)| o.get());
-        Ok((step, id, ep.app.clone(), all))
+        Ok((step, id, show, ep.app.clone(), all))
     } else {
         let fd = cx.estate.front_door.as_ref().ok_or_else(|| {
             PlanError::NotApplicable("the estate has no Front Door profile".to_owned())
@@ -69,13 +77,14 @@ fn resolve<'a>(cx: &Ctx<'a>, tm: bool, enable: bool) -> Result<Resolved<'a>, Pla
         let step = steps::fd_state(cx.estate, origin, enable)
             .ok_or_else(|| PlanError::NotApplicable("the profile's region is unknown".into()))?;
         let id = steps::fd_origin_id(cx.estate, origin).unwrap_or_default();
+        let show = steps::fd_show(cx.estate, origin).unwrap_or_default();
         let all = cx
             .snap
             .routes
             .front_door
             .as_ref()
             .and_then(|(_, o)| o.get());
-        Ok((step, id, origin.app.clone(), all))
+        Ok((step, id, show, origin.app.clone(), all))
     }
 }
 
@@ -85,7 +94,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
     let enable = matches!(kind, ActionKind::TmEnable | ActionKind::FdEnable);
     let tm = matches!(kind, ActionKind::TmEnable | ActionKind::TmDisable);
     let name = &cx.action.target;
-    let (step, id, app, all) = resolve(cx, tm, enable)?;
+    let (step, id, show, app, all) = resolve(cx, tm, enable)?;
     let now = observed(all, name);
     if now.is_some_and(|r| r.enabled == enable) {
         return Err(PlanError::NothingToDo(format!(
@@ -132,6 +141,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
             "Verify {name} reads {}",
             if enable { "Enabled" } else { "Disabled" }
         ),
+        show,
     ));
     let undo_kind = match kind {
         ActionKind::TmDisable => ActionKind::TmEnable,

@@ -13,7 +13,8 @@ use crate::azure::wire::api;
 use crate::config::{App, Estate};
 
 pub use super::steps_edge::{
-    alert_rule, fd_origin_id, fd_state, suppress_rule_name, tm_endpoint_id, tm_status,
+    alert_rule, fd_origin_id, fd_show, fd_state, suppress_rule_name, tm_endpoint_id, tm_show,
+    tm_status,
 };
 
 /// The resource group of an app.
@@ -140,7 +141,74 @@ pub fn merge_settings(
     }
 }
 
-/// Copy host and function keys from one app to another (add and modify only).
+/// Where a key is written: a host-level key (`host/<name>`, `system/<name>`, `master`) or a key
+/// of one function (`function/<fn>/<name>`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum KeyHome {
+    Host,
+    Function(String),
+}
+
+fn key_home(key: &str) -> KeyHome {
+    match key.split('/').collect::<Vec<_>>().as_slice() {
+        ["function", f, _] => KeyHome::Function((*f).to_owned()),
+        _ => KeyHome::Host,
+    }
+}
+
+/// The host key type (path segment) and key name of a host-level key.
+fn host_key(key: &str) -> Option<(&'static str, &str)> {
+    match key.split('/').collect::<Vec<_>>().as_slice() {
+        ["master"] | ["host", "_master"] => Some(("masterKey", "_master")),
+        ["system", k] => Some(("systemKeys", k)),
+        ["host", k] => Some(("functionKeys", k)),
+        _ => None,
+    }
+}
+
+/// The key write a step makes: `PUT …/host/default/{keyType}/{keyName}` for host-level keys,
+/// `PUT …/functions/{fn}/keys/{keyName}` for a function's keys; concrete where the step writes
+/// one key (or one key type).
+fn key_path(to_site: &str, names: &[String]) -> String {
+    let one = |v: Vec<&str>, or: &str| match v.as_slice() {
+        [only] => (*only).to_owned(),
+        _ => or.to_owned(),
+    };
+    match names.first().map(|k| key_home(k)) {
+        Some(KeyHome::Function(f)) => {
+            let keys: Vec<&str> = names.iter().filter_map(|k| k.rsplit('/').next()).collect();
+            format!("{to_site}/functions/{f}/keys/{}", one(keys, "{keyName}"))
+        }
+        Some(KeyHome::Host) => {
+            let parsed: Vec<(&str, &str)> = names.iter().filter_map(|k| host_key(k)).collect();
+            let mut types: Vec<&str> = parsed.iter().map(|(t, _)| *t).collect();
+            types.dedup();
+            let keys: Vec<&str> = parsed.iter().map(|(_, k)| *k).collect();
+            format!(
+                "{to_site}/host/default/{}/{}",
+                one(types, "{keyType}"),
+                one(keys, "{keyName}")
+            )
+        }
+        None => format!("{to_site}/host/default/{{keyType}}/{{keyName}}"),
+    }
+}
+
+/// Copy host and function keys from one app to another (add and modify only): one step for the
+/// host-level keys and one per function, so each shows the path it writes.
+pub fn sync_keys_by_kind(estate: &Estate, from: &App, to: &App, names: &[String]) -> Vec<PlanStep> {
+    let mut groups: BTreeMap<KeyHome, Vec<String>> = BTreeMap::new();
+    for n in names {
+        groups.entry(key_home(n)).or_default().push(n.clone());
+    }
+    groups
+        .into_values()
+        .map(|names| sync_keys(estate, from, to, names))
+        .collect()
+}
+
+/// Copy host and function keys from one app to another (add and modify only). `names` are all
+/// host-level keys or all keys of one function ([`sync_keys_by_kind`]); empty means every key.
 pub fn sync_keys(estate: &Estate, from: &App, to: &App, names: Vec<String>) -> PlanStep {
     let to_rg = rg_of(estate, to);
     let to_site = estate.app_id(to);
@@ -148,22 +216,18 @@ pub fn sync_keys(estate: &Estate, from: &App, to: &App, names: Vec<String>) -> P
         .iter()
         .map(|key| {
             let mask = format!("<value of key {key} from {}>", from.name);
-            match key.split('/').collect::<Vec<_>>().as_slice() {
-                ["function", func, name] => format!(
-                    "az functionapp function keys set --resource-group {} --name {} --function-name {func} --key-name {name} --key-value {mask}",
-                    to_rg.resource_group, to.name
-                ),
-                ["host", "_master"] | ["master"] => format!(
-                    "az functionapp keys set --resource-group {} --name {} --key-type masterKey --key-name _master --key-value {mask}",
-                    to_rg.resource_group, to.name
-                ),
-                [kind, name] => format!(
-                    "az functionapp keys set --resource-group {} --name {} --key-type {} --key-name {name} --key-value {mask}",
+            match (key_home(key), host_key(key)) {
+                (KeyHome::Function(func), _) => format!(
+                    "az functionapp function keys set --resource-group {} --name {} --function-name {func} --key-name {} --key-value {mask}",
                     to_rg.resource_group,
                     to.name,
-                    if *kind == "system" { "systemKeys" } else { "functionKeys" }
+                    key.rsplit('/').next().unwrap_or(key)
                 ),
-                _ => format!("# key {key}: copy by hand"),
+                (KeyHome::Host, Some((key_type, name))) => format!(
+                    "az functionapp keys set --resource-group {} --name {} --key-type {key_type} --key-name {name} --key-value {mask}",
+                    to_rg.resource_group, to.name
+                ),
+                (KeyHome::Host, None) => format!("# key {key}: copy by hand"),
             }
         })
         .collect();
@@ -192,15 +256,26 @@ pub fn sync_keys(estate: &Estate, from: &App, to: &App, names: Vec<String>) -> P
     } else {
         az
     };
+    let key_name = match names.as_slice() {
+        [only] => host_key(only)
+            .map_or_else(|| only.rsplit('/').next().unwrap_or(only), |(_, k)| k)
+            .to_owned(),
+        _ => "{keyName}".to_owned(),
+    };
+    let mut body =
+        json!({"properties": {"name": key_name, "value": format!("<value from {}>", from.name)}});
+    if names.is_empty() {
+        body["also"] = json!(format!(
+            "PUT {to_site}/functions/{{functionName}}/keys/{{keyName}} for each function key"
+        ));
+    }
     PlanStep {
         what,
         call: Some(RestCall::arm(
             "PUT",
-            format!("{to_site}/host/default/{{keyType}}/{{keyName}}"),
+            key_path(&to_site, &names),
             api::WEB,
-            Some(
-                json!({"properties": {"name": "{keyName}", "value": format!("<value from {}>", from.name)}}),
-            ),
+            Some(body),
         )),
         az: (!az.is_empty()).then(|| az.join("\n")),
         effect: Effect::SyncKeys {

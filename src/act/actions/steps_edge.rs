@@ -24,14 +24,32 @@ pub fn tm_endpoint_id(estate: &Estate, ep: &TmEndpoint) -> Option<String> {
     ))
 }
 
+/// The `az` type word of an endpoint (`azureEndpoints`).
+fn az_type(ep: &TmEndpoint) -> String {
+    let ty = format!("{:?}", ep.endpoint_type);
+    format!("{}{}", ty[..1].to_ascii_lowercase(), &ty[1..])
+}
+
+/// The read-only `az` command that shows a Traffic Manager endpoint's status.
+pub fn tm_show(estate: &Estate, ep: &TmEndpoint) -> Option<String> {
+    let tm = estate.traffic_manager.as_ref()?;
+    let rg = ResourceGroupRef::of_region(estate.region(&tm.region)?);
+    Some(format!(
+        "az network traffic-manager endpoint show --resource-group {} --profile-name {} --type {} --name {} --query endpointStatus",
+        rg.resource_group,
+        tm.profile,
+        az_type(ep),
+        ep.name
+    ))
+}
+
 /// Enable or disable a Traffic Manager endpoint.
 pub fn tm_status(estate: &Estate, ep: &TmEndpoint, enabled: bool) -> Option<PlanStep> {
     let tm = estate.traffic_manager.as_ref()?;
     let rg = ResourceGroupRef::of_region(estate.region(&tm.region)?);
     let id = tm_endpoint_id(estate, ep)?;
     let word = if enabled { "Enabled" } else { "Disabled" };
-    let ty = format!("{:?}", ep.endpoint_type);
-    let az_type = format!("{}{}", ty[..1].to_ascii_lowercase(), &ty[1..]);
+    let az_type = az_type(ep);
     Some(PlanStep {
         what: format!(
             "{} Traffic Manager endpoint {} of {} (routes to {})",
@@ -67,6 +85,16 @@ pub fn fd_origin_id(estate: &Estate, origin: &FdOrigin) -> Option<String> {
             "profiles/{}/originGroups/{}/origins/{}",
             fd.profile, fd.origin_group, origin.name
         ),
+    ))
+}
+
+/// The read-only `az` command that shows a Front Door origin's enabled state.
+pub fn fd_show(estate: &Estate, origin: &FdOrigin) -> Option<String> {
+    let fd = estate.front_door.as_ref()?;
+    let rg = ResourceGroupRef::of_region(estate.region(&fd.region)?);
+    Some(format!(
+        "az afd origin show --resource-group {} --profile-name {} --origin-group-name {} --origin-name {} --query enabledState",
+        rg.resource_group, fd.profile, fd.origin_group, origin.name
     ))
 }
 

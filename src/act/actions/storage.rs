@@ -100,7 +100,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
             None,
         )),
         az: Some(format!(
-            "az storage account show --resource-group {} --name {} --expand geoReplicationStats",
+            "az storage account show --resource-group {} --name {} --expand geoReplicationStats --query \"{{primary: primaryLocation, status: statusOfPrimary, lastFailover: lastGeoFailoverTime}}\"",
             rg.resource_group, account.name
         )),
         effect: Effect::Verify(VerifyCheck::StorageFailedOver { account_id: id }),

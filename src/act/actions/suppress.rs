@@ -6,7 +6,7 @@ use chrono::Duration;
 
 use super::super::catalogue::PlanError;
 use super::super::plan::{Expected, Risk};
-use super::{Ctx, Draft, steps};
+use super::{Ctx, Draft, steps, steps_verify};
 use crate::decide::{ActionKind, ProposedAction};
 
 /// The suppression window's length for an RTO.
@@ -41,7 +41,29 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
             max_secs: 60,
         },
     );
+    let name = steps::suppress_rule_name(region);
+    let what = if on {
+        format!(
+            "Verify the rule {name} reads back over {} from {} to {} UTC, removing all action groups",
+            region.resource_group,
+            from.format("%H:%M"),
+            until.format("%H:%M")
+        )
+    } else {
+        format!("Verify the rule {name} is gone")
+    };
+    let az = vec![format!(
+        "az monitor alert-processing-rule show --resource-group {} --name {name}{}",
+        region.resource_group,
+        if on {
+            ""
+        } else {
+            "  # expect ResourceNotFound"
+        }
+    )];
+    let check = steps_verify::read_back(what, std::slice::from_ref(&step), az);
     d.steps.push(step);
+    d.steps.push(check);
     d.undo = Some(ProposedAction {
         kind: if on {
             ActionKind::SuppressOff

@@ -1,13 +1,14 @@
 //! Sync app settings and keys from the primary app to its secondary: add and modify only, never
 //! delete (seed 004). Names are compared by value digest; the plan lists names, never values.
-//! Settings that must differ per region are never copied.
+//! Settings that must differ per region are never copied. The plan ends by reading both apps
+//! back and comparing the synced names by digest.
 
 use std::collections::BTreeMap;
 
 use super::super::catalogue::PlanError;
 use super::super::effect::SettingSource;
 use super::super::plan::{Expected, PlanStep, Risk};
-use super::{Ctx, Draft, steps};
+use super::{Ctx, Draft, steps, steps_verify};
 use crate::config::{App, RegionRole};
 use crate::model::SecretDigest;
 
@@ -152,12 +153,8 @@ pub fn steps_for(
         ));
     }
     if !keys.is_empty() {
-        out.push(steps::sync_keys(
-            cx.estate,
-            from,
-            to,
-            keys.names().map(str::to_owned).collect(),
-        ));
+        let names: Vec<String> = keys.names().map(str::to_owned).collect();
+        out.extend(steps::sync_keys_by_kind(cx.estate, from, to, &names));
     }
     if !settings.kept.is_empty() {
         notes.push(format!(
@@ -208,7 +205,16 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         Risk::Medium,
         Expected::minutes(1, 3),
     );
+    let check = steps_verify::read_back(
+        format!(
+            "Verify {} now matches {} by digest for the synced settings and keys",
+            to.name, from.name
+        ),
+        &steps,
+        Vec::new(),
+    );
     d.steps = steps;
+    d.steps.push(check);
     d.notes = notes;
     d.notes.push(format!(
         "No undo: the values replaced on {} are not kept (a sync only adds and changes).",

@@ -2,14 +2,14 @@
 //! app setting `AzureWebJobs.<fn>.Disabled`, written by read-modify-write so no other setting is
 //! touched. The new region is switched on first: if the old region cannot be reached, the timers
 //! still run somewhere; for a moment both may run, which the seed accepts (duplicate runs only
-//! repeat corrective work).
+//! repeat corrective work). The plan ends by reading the flags back in every app it wrote.
 
 use std::collections::BTreeMap;
 
 use super::super::catalogue::PlanError;
 use super::super::effect::SettingSource;
 use super::super::plan::{Expected, PlanStep, Risk};
-use super::{Ctx, Draft, steps};
+use super::{Ctx, Draft, steps, steps_verify};
 use crate::config::App;
 use crate::decide::ProposedAction;
 
@@ -92,6 +92,14 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         Expected::minutes(1, 4),
     );
     d.steps = steps_for(cx, new, &old);
+    let mut apps = vec![format!("enabled in {}", new.name)];
+    apps.extend(old.iter().map(|o| format!("disabled in {}", o.name)));
+    let check = steps_verify::read_back(
+        format!("Verify the timer flags read back {}", apps.join(" and ")),
+        &d.steps,
+        Vec::new(),
+    );
+    d.steps.push(check);
     if let [only] = old.as_slice() {
         d.undo = Some(ProposedAction {
             kind: crate::decide::ActionKind::Timers,

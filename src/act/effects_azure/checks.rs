@@ -1,12 +1,15 @@
-//! The checks after an action (health and version, route state, alias role, storage failover),
-//! polled until they pass or time out. Read-only; the forensic copies are `forensic`'s.
+//! The checks after an action (health and version, route state, alias role, storage failover,
+//! the earlier steps' changes read back through `observe`), polled until they pass or time out.
+//! Read-only; the forensic copies are `forensic`'s.
 
 use serde_json::Value;
 
 use super::AzureEffects;
-use crate::act::effect::VerifyCheck;
+use crate::act::effect::{Effect, VerifyCheck};
 use crate::act::executor::{ActError, StepProgress, StepReport};
+use crate::act::reconcile::symbol;
 use crate::azure::wire::api;
+use crate::journal::Found;
 use crate::model::Health;
 
 impl AzureEffects {
@@ -124,6 +127,32 @@ impl AzureEffects {
                 })
                 .await
             }
+            VerifyCheck::ReadBack { effects } => self.read_back_check(effects, progress).await,
         }
+    }
+
+    /// Reads back the plan's earlier write effects until every one is in place.
+    async fn read_back_check(
+        &self,
+        effects: &[Effect],
+        progress: &StepProgress,
+    ) -> Result<StepReport, ActError> {
+        self.until(progress, || async {
+            let mut all = true;
+            let mut lines = Vec::new();
+            for e in effects {
+                // The reconciliation's reads: a failed read fails the check at once.
+                let o = self.read_back(e).await?;
+                all &= o.found == Found::InPlace;
+                lines.push(format!("{} {}", symbol(o.found), o.words));
+            }
+            let words = lines.join("; ");
+            Ok(if all && !effects.is_empty() {
+                Ok(words)
+            } else {
+                Err(words)
+            })
+        })
+        .await
     }
 }

@@ -1,6 +1,6 @@
 //! The infrastructure effects: Traffic Manager endpoint status, Front Door origin state, geo-DR
-//! alias failover, storage failover, management locks, alert processing rules, template what-if
-//! and deployment. Each follows its operation to the end and reports in words.
+//! alias failover, storage failover, management locks, tags, alert processing rules, template
+//! what-if and deployment. Each follows its operation to the end and reports in words.
 
 use serde_json::json;
 
@@ -110,7 +110,9 @@ impl AzureEffects {
                     a.properties.primary_location.unwrap_or_default()
                 )
             }
-            Effect::Lock { .. } | Effect::AlertRule { .. } => self.governance(effect).await?,
+            Effect::Lock { .. } | Effect::Tag { .. } | Effect::AlertRule { .. } => {
+                self.governance(effect).await?
+            }
             Effect::WhatIf { .. } | Effect::DeployTemplate { .. } => {
                 return self.template(effect, progress).await;
             }
@@ -152,6 +154,29 @@ impl AzureEffects {
                             "was not on"
                         },
                         last(scope)
+                    )
+                }
+            }
+            Effect::Tag {
+                scope,
+                name,
+                value,
+                on,
+            } => {
+                if *on {
+                    let tags = std::collections::BTreeMap::from([(name.clone(), value.clone())]);
+                    let after = governance::merge_tags(c, scope, tags).await?;
+                    format!(
+                        "tag {name} on {} ({} tag(s) there)",
+                        last(scope),
+                        after.len()
+                    )
+                } else {
+                    let after = governance::delete_tags(c, scope, &[name]).await?;
+                    format!(
+                        "tag {name} removed from {} ({} tag(s) left)",
+                        last(scope),
+                        after.len()
                     )
                 }
             }

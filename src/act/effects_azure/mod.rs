@@ -1,8 +1,9 @@
 //! [`AzureEffects`]: the effects against Azure (or the simulator) through the one client. The
 //! writes go through `crate::azure::writes` (`web`: swaps, restarts, settings, keys, zip deploy;
 //! `infra`: routes, messaging, storage, locks, alert rules, templates); the checks (`checks`) and
-//! the forensic copies (`forensic`) use the client's reads; `observe` reads back whether an
-//! effect's change is in place (reconciliation after a crash).
+//! the forensic copies (`forensic`) use the client's reads; `observe` and `observe_governance`
+//! read back whether an effect's change is in place (reconciliation after a crash, and the plans'
+//! read-back checks).
 //!
 //! Owns turning an [`Effect`] into client calls and a secret-free [`StepReport`]. Values of
 //! settings and keys exist here only inside one read-modify-write, held in
@@ -13,6 +14,7 @@ mod checks;
 mod forensic;
 mod infra;
 mod observe;
+mod observe_governance;
 mod web;
 
 use std::fmt;

@@ -1,7 +1,8 @@
 //! Reading back whether an effect's change is in place, for the reconciliation of an intent left
-//! unfinished by a crash: route states, alias roles, a storage account's primary, locks and alert
-//! rules present or not, a template deployment's state, settings and keys compared (flags by
-//! value, copied values and keys by digest, never shown), the version an app reports. Reads only.
+//! unfinished by a crash and for a plan's own read-back check (`VerifyCheck::ReadBack`): route
+//! states, alias roles, a storage account's primary, a template deployment's state, settings and
+//! keys compared (flags by value, copied values and keys by digest, never shown), the version an
+//! app reports; locks, tags and alert rules are read in `observe_governance`. Reads only.
 
 use std::collections::BTreeMap;
 
@@ -13,8 +14,8 @@ use crate::act::effect::{Effect, SettingSource, VerifyCheck};
 use crate::act::executor::Observation;
 use crate::azure::Redacted;
 use crate::azure::wire::api;
+use crate::azure::writes::templates;
 use crate::azure::writes::web::{self, PRODUCTION};
-use crate::azure::writes::{governance, templates};
 use crate::journal::Found;
 use crate::model::{Health, SecretDigest};
 
@@ -53,7 +54,11 @@ impl AzureEffects {
         }
     }
 
-    async fn read_back(&self, effect: &Effect) -> Result<Observation, crate::azure::Error> {
+    /// Reads whether `effect`'s change is in place; a failed read is the error.
+    pub(super) async fn read_back(
+        &self,
+        effect: &Effect,
+    ) -> Result<Observation, crate::azure::Error> {
         let c = &self.client;
         Ok(match effect {
             Effect::TmStatus {
@@ -92,26 +97,8 @@ impl AzureEffects {
                 )
             }
             Effect::StorageFailover { account_id } => self.storage_back(account_id).await?,
-            Effect::Lock {
-                scope, name, on, ..
-            } => {
-                let id = format!("{scope}/providers/Microsoft.Authorization/locks/{name}");
-                let exists = exists(governance::get_lock(c, &id).await)?;
-                let words = format!(
-                    "lock {name} {} on {}",
-                    if exists { "exists" } else { "does not exist" },
-                    last(scope)
-                );
-                Observation::holds(exists == *on, words)
-            }
-            Effect::AlertRule { id, on, .. } => {
-                let exists = exists(governance::get_alert_processing_rule(c, id).await)?;
-                let words = format!(
-                    "alert processing rule {} {}",
-                    last(id),
-                    if exists { "exists" } else { "does not exist" }
-                );
-                Observation::holds(exists == *on, words)
+            Effect::Lock { .. } | Effect::Tag { .. } | Effect::AlertRule { .. } => {
+                self.governance_back(effect).await?
             }
             Effect::DeployTemplate {
                 group_id,
@@ -353,14 +340,5 @@ impl AzureEffects {
             &bad,
             &format!("keys of {} (compared by digest)", last(to_site)),
         ))
-    }
-}
-
-/// Whether a read found the resource: `Ok(false)` on 404.
-fn exists<T>(r: Result<T, crate::azure::Error>) -> Result<bool, crate::azure::Error> {
-    match r {
-        Ok(_) => Ok(true),
-        Err(e) if e.is_not_found() => Ok(false),
-        Err(e) => Err(e),
     }
 }

@@ -7,6 +7,7 @@ mod plans;
 mod plans_failover;
 mod plans_forensics;
 mod plans_infra;
+mod plans_verify;
 
 use super::testkit::bad_release;
 use super::{Effect, Plan, PlanError, PlanStep, plan};

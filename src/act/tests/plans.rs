@@ -221,7 +221,7 @@ fn timers_enable_the_new_app_first_then_disable_the_old_by_read_modify_write() {
 #[test]
 fn sync_lists_names_to_add_and_change_by_digest_and_never_regional_ones() {
     let p = plan_ok(ActionKind::SyncSecondary, ORDERS_JPE);
-    assert_eq!(ops(&p), ["merge_settings", "sync_keys"]);
+    assert_eq!(ops(&p), ["merge_settings", "sync_keys", "verify"]);
     let Effect::MergeSettings { site_id, set, .. } = effect(&p, 0) else {
         panic!("merge settings expected");
     };

@@ -197,8 +197,9 @@ fn freeze_puts_a_can_not_delete_lock_and_says_why_not_read_only() {
         (Risk::Low, Some(action(ActionKind::FreezeOff, "krc")))
     );
     let off = plan_ok(ActionKind::FreezeOff, "krc");
+    assert_eq!(ops(&off), ["tag", "lock", "verify"]);
     assert_eq!(
-        line(&off.steps[0]),
+        line(&off.steps[1]),
         format!("DELETE {lock}?api-version=2020-05-01")
     );
     assert_eq!(off.undo, Some(action(ActionKind::FreezeOn, "krc")));
@@ -366,6 +367,7 @@ fn every_action_plans_on_the_demo_estate_without_a_secret_in_json_or_text() {
         "2020-05-01",
         "2021-08-08",
         "2015-04-01",
+        "2021-04-01",
     ];
     let snap = bad_release();
     for (kind, target) in cases {

@@ -23,6 +23,8 @@ pub const MESSAGING: &str = "2024-01-01";
 pub const DEPLOYMENTS: &str = "2025-04-01";
 /// Microsoft.Authorization locks.
 pub const LOCKS: &str = "2020-05-01";
+/// Microsoft.Resources tags at a scope (`…/providers/Microsoft.Resources/tags/default`).
+pub const TAGS: &str = "2021-04-01";
 /// Microsoft.AlertsManagement alert processing rules.
 pub const ALERT_RULES: &str = "2021-08-08";
 /// Storage queue data plane `x-ms-version`.

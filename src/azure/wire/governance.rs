@@ -1,5 +1,6 @@
-//! Governance bodies: management locks (`Microsoft.Authorization/locks`, the release freeze) and
-//! alert processing rules (`Microsoft.AlertsManagement/actionRules`, alert suppression).
+//! Governance bodies: management locks (`Microsoft.Authorization/locks`, the release freeze),
+//! the tags of a scope (`Microsoft.Resources/tags/default`, the freeze pipelines read) and alert
+//! processing rules (`Microsoft.AlertsManagement/actionRules`, alert suppression).
 
 use std::collections::BTreeMap;
 
@@ -135,4 +136,40 @@ pub struct AlertAction {
     /// The action groups to add (`AddActionGroups` only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub action_group_ids: Vec<String>,
+}
+
+/// The tags of a scope (`…/providers/Microsoft.Resources/tags/default`), as answered.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub struct TagsResource {
+    /// ARM id (answers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Always `default` (answers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `Microsoft.Resources/tags` (answers only).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// The tags.
+    #[serde(default)]
+    pub properties: Tags,
+}
+
+/// A set of tags: name → value.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub struct Tags {
+    /// The tags (names are case-insensitive for Azure, values are not).
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A selective change of a scope's tags (`PATCH …/tags/default`): `Merge` adds or changes the
+/// given tags, `Delete` removes them (by name, or by name and value when a value is given),
+/// `Replace` sets exactly these.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct TagsPatch {
+    /// `Merge`, `Delete` or `Replace`.
+    pub operation: String,
+    /// The tags the operation names.
+    pub properties: Tags,
 }

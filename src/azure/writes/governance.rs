@@ -1,5 +1,6 @@
-//! Release freeze (management locks) and alert suppression (alert processing rules): create or
-//! replace, read, delete and list. All answer at once. A `ReadOnly` lock on a resource group also
+//! Release freeze (management locks, and a tag on the resource group that pipelines read) and
+//! alert suppression (alert processing rules): create or replace, read, delete and list. All
+//! answer at once. A `ReadOnly` lock on a resource group also
 //! blocks every ARM write and POST-based read in it (409 `ScopeLocked`), warroom's own included,
 //! so a freeze goes on last and comes off first.
 //!
@@ -13,7 +14,7 @@ use crate::azure::reads::ResourceGroupRef;
 use crate::azure::wire::api;
 use crate::azure::wire::governance::{
     AlertAction, AlertProcessingRule, AlertProcessingRuleProperties, AlertSchedule, LockProperties,
-    ManagementLock,
+    ManagementLock, Tags, TagsPatch, TagsResource,
 };
 
 /// A lock's level.
@@ -85,6 +86,61 @@ pub async fn list_locks(
 ) -> Result<Vec<ManagementLock>> {
     let path = rg.provider("Microsoft.Authorization", "locks");
     client.get_all(&path, api::LOCKS).await
+}
+
+/// The tags resource of a scope (a subscription, resource group or resource id).
+pub fn tags_id(scope: &str) -> String {
+    format!(
+        "{}/providers/Microsoft.Resources/tags/default",
+        scope.trim_end_matches('/')
+    )
+}
+
+/// The tags of a scope (empty when it has none).
+pub async fn get_tags(
+    client: &AzureClient,
+    scope: &str,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let r: TagsResource = client.get_json(&tags_id(scope), api::TAGS).await?;
+    Ok(r.properties.tags)
+}
+
+/// Adds or changes tags on a scope, keeping its others (`PATCH …/tags/default`, `Merge`);
+/// returns the scope's tags after.
+pub async fn merge_tags(
+    client: &AzureClient,
+    scope: &str,
+    tags: std::collections::BTreeMap<String, String>,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    patch_tags(client, scope, "Merge", tags).await
+}
+
+/// Removes tags from a scope by name (`PATCH …/tags/default`, `Delete`, each value empty, so
+/// whatever value it holds); returns the scope's tags after.
+pub async fn delete_tags(
+    client: &AzureClient,
+    scope: &str,
+    names: &[&str],
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let tags = names
+        .iter()
+        .map(|n| ((*n).to_owned(), String::new()))
+        .collect();
+    patch_tags(client, scope, "Delete", tags).await
+}
+
+async fn patch_tags(
+    client: &AzureClient,
+    scope: &str,
+    operation: &str,
+    tags: std::collections::BTreeMap<String, String>,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let body = TagsPatch {
+        operation: operation.to_owned(),
+        properties: Tags { tags },
+    };
+    let r: TagsResource = client.patch_json(&tags_id(scope), api::TAGS, &body).await?;
+    Ok(r.properties.tags)
 }
 
 /// The ARM form of a time in an alert rule's schedule: `YYYY-MM-DDThh:mm:ss`, no offset (the

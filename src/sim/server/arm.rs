@@ -17,7 +17,7 @@ use super::conventions::middleware::{
 use super::conventions::{ArmPath, ArmRequest, paging};
 use super::{
     RequestNumber, Shared, alerts, cdn, deployments, graph, health, locks, messaging, monitor,
-    network, storage, web,
+    network, storage, tags, web,
 };
 use crate::azure::wire::Page;
 use crate::sim::world::World;
@@ -186,6 +186,9 @@ fn dispatch(w: &mut World, cx: &Ctx<'_>) -> Reply {
         "microsoft.servicebus" | "microsoft.eventhub" => messaging::handle(w, cx),
         "microsoft.authorization" => locks::handle(w, cx),
         "microsoft.alertsmanagement" => alerts::handle(w, cx),
+        "microsoft.resources" if cx.path.resource_type().as_deref() == Some("tags") => {
+            tags::handle(w, cx)
+        }
         "microsoft.resources" => deployments::handle(w, cx),
         _ => Err(no_such_path(&cx.req.raw_path)),
     }
@@ -206,12 +209,18 @@ fn resource_group(w: &World, cx: &Ctx<'_>) -> Reply {
         .iter()
         .find(|r| r.resource_group.eq_ignore_ascii_case(rg))
         .ok_or_else(|| resource_group_not_found(rg))?;
-    // No wire type: warroom's client never reads resource groups; this is for other clients.
+    // No wire type: warroom's client never reads resource groups; this is for other clients
+    // (`az group show --query tags` sees the tags the Tags API set).
+    let id = format!(
+        "/subscriptions/{sub}/resourceGroups/{}",
+        region.resource_group
+    );
     let body = serde_json::json!({
-        "id": format!("/subscriptions/{sub}/resourceGroups/{}", region.resource_group),
+        "id": id,
         "name": region.resource_group,
         "type": "Microsoft.Resources/resourceGroups",
         "location": region.location,
+        "tags": w.tags_at(&id),
         "properties": { "provisioningState": "Succeeded" },
     });
     cx.ok(&body)

@@ -33,6 +33,7 @@ mod operations;
 mod queue;
 mod resources;
 mod storage;
+mod tags;
 mod web;
 mod web_writes;
 

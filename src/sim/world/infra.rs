@@ -8,6 +8,8 @@
 //! changes belongs to the kind's own module (`route_writes`, `geo_dr`, `storage_failover`,
 //! `templates`). Also holds [`Infra`], all the state those modules add to the world.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::World;
@@ -169,6 +171,8 @@ pub struct Infra {
     pub(super) locks: Vec<Lock>,
     pub(super) alert_rules: Vec<AlertRule>,
     pub(super) deployments: Vec<DeploymentRecord>,
+    /// Tags of resource groups and subscriptions, by lower-case scope id.
+    pub(super) scope_tags: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl World {

@@ -27,6 +27,7 @@ mod routing;
 mod secrets;
 mod storage;
 mod storage_failover;
+mod tags;
 mod telemetry;
 mod template_eval;
 mod template_expr;
@@ -64,6 +65,7 @@ pub use routing::{
 pub use secrets::HostKeySet;
 pub use storage::{AliasState, GeoReplication, NamespaceState, StorageState, StorageView};
 pub use storage_failover::FailoverRecord;
+pub use tags::TagOp;
 pub use telemetry::MinuteStats;
 pub use template_eval::{
     Evaluated, EvaluatedParameter, EvaluatedResource, RgContext, TemplateIssue, evaluate,

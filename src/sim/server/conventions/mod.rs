@@ -200,6 +200,9 @@ pub fn supported_versions(namespace: &str, resource_type: &str) -> Option<&'stat
         ("microsoft.resources", "resourcegroups" | "deployments") => {
             &["2021-04-01", "2022-09-01", "2024-03-01", "2025-04-01"]
         }
+        ("microsoft.resources", "tags") => {
+            &["2019-10-01", "2021-04-01", "2022-09-01", "2024-03-01"]
+        }
         ("microsoft.authorization", "locks") => &["2016-09-01", "2020-05-01"],
         ("microsoft.alertsmanagement", "actionrules") => &["2021-08-08"],
         _ => return None,
