@@ -1,7 +1,9 @@
 //! Data-driven scenarios for the decision engine: every `tests/data/decide/*.toml` describes a
 //! snapshot of the demo estate (as changes to a calm one), a context and `now`, and what the
 //! engine must answer — node answers with their evidence, the recommendation, the gates, the
-//! safety verdicts. Every file is evaluated; every failed expectation is reported with its file.
+//! safety verdicts, the overrides' reasons (on the decision, and under the gate or rule in the
+//! plan's text, which the console's plan dialog shows). Every file is evaluated; every failed
+//! expectation is reported with its file.
 
 mod decide_support;
 
@@ -9,10 +11,12 @@ use std::path::{Path, PathBuf};
 
 use decide_support::spec::Expect;
 use decide_support::{Scenario, build, time, word};
+use warroom::config::Estate;
 use warroom::decide::{
     ActionKind, Answer, Decision, GateId, GateStatus, NodeId, SafetyCheck, SafetyRule, Strategy,
     evaluate,
 };
+use warroom::model::Snapshot;
 
 fn files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/decide");
@@ -61,6 +65,23 @@ fn nodes(e: &Expect, dec: &Decision, f: &mut Failures) {
     for node in &e.overridden_nodes {
         f.want(dec.answer(word(node)).overridden.is_some(), || {
             format!("node {node}: not marked overridden")
+        });
+    }
+    for w in &e.evidence_of {
+        let got = dec.answer(word(&w.node));
+        let at = w.at.as_deref().map(time);
+        let hit = got.evidence.iter().any(|x| {
+            w.text.as_ref().is_none_or(|t| x.text.contains(t.as_str()))
+                && at.is_none_or(|a| x.at == Some(a))
+                && w.source
+                    .as_ref()
+                    .is_none_or(|s| x.source.contains(s.as_str()))
+        });
+        f.want(hit, || {
+            format!(
+                "node {}: no evidence matching {w:?} in {:#?}",
+                w.node, got.evidence
+            )
         });
     }
     if let Some(path) = &e.path {
@@ -219,13 +240,105 @@ fn the_rest(e: &Expect, dec: &Decision, f: &mut Failures) {
     }
 }
 
+/// The lines of the plan text's section titled `title` (`Gates:`), up to the next title.
+fn section<'a>(text: &'a str, title: &str) -> Vec<&'a str> {
+    text.lines()
+        .skip_while(|l| *l != title)
+        .skip(1)
+        .take_while(|l| l.starts_with(' '))
+        .collect()
+}
+
+/// One entry of a section: its header line (indented by two, containing `head`) and the more
+/// indented lines under it.
+fn entry<'a>(lines: &[&'a str], head: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for l in lines {
+        if !l.starts_with("   ") {
+            inside = l.contains(head);
+        }
+        if inside {
+            out.push(*l);
+        }
+    }
+    out
+}
+
+/// The override's reason on the decision, and under its gate or rule in the plan's text.
+fn shown(
+    f: &mut Failures,
+    text: &str,
+    section_title: &str,
+    head: &str,
+    got: Option<&str>,
+    want: &str,
+) {
+    f.want(got == Some(want), || {
+        format!("{head}: want the override reason {want:?}, got {got:?}")
+    });
+    let lines = entry(&section(text, section_title), head);
+    let marked = lines.first().is_some_and(|h| h.contains("(overridden)"));
+    let reason = format!("override reason: {want}");
+    let listed = lines.iter().any(|l| l.trim() == reason);
+    f.want(marked && listed, || {
+        format!("{head}: the plan does not show it overridden with {reason:?}:\n{text}")
+    });
+}
+
+fn overrides_shown(e: &Expect, dec: &Decision, snap: &Snapshot, estate: &Estate, f: &mut Failures) {
+    if e.gate_override_reasons.is_empty() && e.safety_override_reasons.is_empty() {
+        return;
+    }
+    let Some(rec) = &dec.recommendation else {
+        f.want(false, || {
+            "override reasons: no recommendation to plan".to_owned()
+        });
+        return;
+    };
+    let text = match warroom::act::plan(
+        &rec.action,
+        estate,
+        snap,
+        dec.gates.clone(),
+        dec.safety.clone(),
+    ) {
+        Ok(p) => p.render_text(),
+        Err(err) => {
+            f.want(false, || format!("no plan for {:?}: {err}", rec.action));
+            return;
+        }
+    };
+    for (g, want) in &e.gate_override_reasons {
+        let id: GateId = word(g);
+        let got = dec
+            .gates
+            .iter()
+            .find(|x| x.gate == id)
+            .and_then(|x| x.overridden.as_ref())
+            .map(|o| o.reason.as_str());
+        shown(f, &text, "Gates:", id.label(), got, want);
+    }
+    for (r, want) in &e.safety_override_reasons {
+        let rule: SafetyRule = word(r);
+        let got = dec
+            .safety
+            .iter()
+            .find(|c| c.rule == rule)
+            .and_then(|c| c.overridden.as_ref())
+            .map(|o| o.reason.as_str());
+        shown(f, &text, "Safety:", rule.words(), got, want);
+    }
+}
+
 /// Checks one scenario; returns the expectations that failed.
-fn check(sc: &Scenario, dec: &Decision) -> Vec<String> {
+fn check(sc: &Scenario, dec: &Decision, snap: &Snapshot, estate: &Estate) -> Vec<String> {
     let mut f = Failures::default();
     nodes(&sc.expect, dec, &mut f);
     recommendation(&sc.expect, dec, &mut f);
     gates(&sc.expect, dec, &mut f);
     safety(&sc.expect, dec, &mut f);
+    overrides_shown(&sc.expect, dec, snap, estate, &mut f);
     the_rest(&sc.expect, dec, &mut f);
     f.0
 }
@@ -270,7 +383,7 @@ fn every_scenario_decides_as_expected() {
                 serde_json::to_string_pretty(&d).expect("serialises")
             );
         }
-        for b in check(&sc, &d) {
+        for b in check(&sc, &d, &snap, &estate) {
             failures.push(format!("{name} ({}): {b}", sc.title));
         }
     }

@@ -11,11 +11,11 @@ use chrono::{DateTime, Duration, Utc};
 use crate::config::Estate;
 use crate::model::{AppState, Health, MetricPoint, Snapshot};
 
+use super::dependencies::dependencies_healthy;
 use super::evidence::{
     Change, ChangeKind, changes, clock, ev, fresh, hhmm, last_known_good, promoted,
 };
 use super::onset::change_point;
-use super::scope::app_dependencies;
 use super::{ActionKind, Answer, DecideContext, Evidence};
 
 /// How long before the onset a change still counts as its likely cause.
@@ -172,6 +172,22 @@ fn candidates(
     seen
 }
 
+/// What the failing instances run, against the change's version.
+fn version_words(change: Option<&str>, running: Option<&str>) -> String {
+    match (change, running) {
+        (Some(v), Some(r)) if v == r => format!("failing instances run {v}, the new release"),
+        (Some(v), Some(r)) => {
+            format!("production runs {r} since the actions taken; the release was {v}")
+        }
+        (None, Some(r)) => {
+            format!("failing instances run {r} (the change's version is not recorded)")
+        }
+        (_, None) => {
+            "the failing instances' version is not known (health not freshly read)".to_owned()
+        }
+    }
+}
+
 /// "Deployment related?" for the affected apps, with the cause when yes.
 pub fn deploy_related(
     snap: &Snapshot,
@@ -184,11 +200,17 @@ pub fn deploy_related(
     let mut evidence: Vec<Evidence> = onsets.iter().map(|o| o.evidence.clone()).collect();
     let mut stale_hit: Option<(Change, DateTime<Utc>)> = None;
     let mut blind: Vec<String> = Vec::new();
+    let mut dismissed = false;
     for (app, onset) in affected.iter().zip(onsets) {
         let running = app
             .production()
             .and_then(|s| fresh(&s.health, now).ok())
             .and_then(|h| h.version.clone());
+        // The version was true when production's health was read.
+        let read_at = app
+            .production()
+            .and_then(|s| s.health.at)
+            .filter(|_| running.is_some());
         for c in candidates(snap, app, running.as_deref(), onset.at, cx, now) {
             // Once an action has run, production may run another version because of it.
             let comparable = acted.is_none_or(|t| t < c.at);
@@ -200,6 +222,7 @@ pub fn deploy_related(
                     Some(c.at),
                     &c.source,
                 ));
+                dismissed = true;
                 continue;
             }
             if !c.fresh {
@@ -211,22 +234,11 @@ pub fn deploy_related(
                 Some(c.at),
                 &c.source,
             ));
-            let version = match (&c.version, &running) {
-                (Some(v), Some(r)) if v == r => {
-                    format!("failing instances run {v}, the new release")
-                }
-                (Some(v), Some(r)) => {
-                    format!("production runs {r} since the actions taken; the release was {v}")
-                }
-                (None, Some(r)) => {
-                    format!("failing instances run {r} (the change's version is not recorded)")
-                }
-                (_, None) => {
-                    "the failing instances' version is not known (health not freshly read)"
-                        .to_owned()
-                }
-            };
-            evidence.push(ev(version, Some(now), "GET /api/health"));
+            evidence.push(ev(
+                version_words(c.version.as_deref(), running.as_deref()),
+                read_at.or(Some(now)),
+                "GET /api/health",
+            ));
             let cause = Cause {
                 change: c,
                 onset: onset.at,
@@ -267,7 +279,8 @@ pub fn deploy_related(
         let names: Vec<&str> = affected.iter().map(|a| a.name.as_str()).collect();
         evidence.push(ev(
             format!(
-                "no deployment or swap on {} completed within {}m before the onset",
+                "{} deployment or swap on {} completed within {}m before the onset",
+                if dismissed { "no other" } else { "no" },
                 names.join(", "),
                 CAUSE_WINDOW.num_minutes()
             ),
@@ -292,8 +305,8 @@ pub fn slots_healthy(
 ) -> (Finding, Option<String>) {
     let lkg = last_known_good(app, release, released_at);
     let mut evidence = Vec::new();
-    let no = |text: String, evidence: &mut Vec<Evidence>| {
-        evidence.push(ev(text, Some(now), "GET /api/health"));
+    let no = |text: String, at: Option<DateTime<Utc>>, evidence: &mut Vec<Evidence>| {
+        evidence.push(ev(text, at.or(Some(now)), "GET /api/health"));
         Answer::No
     };
     let conf_slots = estate
@@ -309,6 +322,7 @@ pub fn slots_healthy(
             let plan = estate.app(&app.name).map_or("unknown", |a| a.plan.as_str());
             no(
                 format!("{} has no deployment slot ({plan} plan)", app.name),
+                None,
                 &mut evidence,
             )
         }
@@ -323,20 +337,28 @@ pub fn slots_healthy(
             }
             Ok(h) if h.status != Health::Healthy => no(
                 format!("{} {} is {}", app.name, slot.name, h.status.label()),
+                slot.health.at,
                 &mut evidence,
             ),
             Ok(h) => {
+                let read = slot.health.at;
                 let v = h.version.as_deref();
                 match (v, release, lkg.as_deref()) {
                     (Some(v), Some(bad), _) if v == bad => no(
                         format!("{} runs the bad release {bad} too", slot.name),
+                        read,
                         &mut evidence,
                     ),
                     (Some(v), _, Some(good)) if v != good => no(
                         format!("{} runs {v}, not the last known good {good}", slot.name),
+                        read,
                         &mut evidence,
                     ),
-                    (None, _, _) => no(format!("{} reports no version", slot.name), &mut evidence),
+                    (None, _, _) => no(
+                        format!("{} reports no version", slot.name),
+                        read,
+                        &mut evidence,
+                    ),
                     (Some(v), _, good) => {
                         let why = if good.is_some() {
                             format!("{} healthy on {v}, the last known good", slot.name)
@@ -347,7 +369,7 @@ pub fn slots_healthy(
                                 release.unwrap_or("?")
                             )
                         };
-                        evidence.push(ev(why, Some(now), &slot.health.source));
+                        evidence.push(ev(why, read.or(Some(now)), &slot.health.source));
                         Answer::Yes
                     }
                 }
@@ -359,54 +381,4 @@ pub fn slots_healthy(
     }
     let answer = dependencies_healthy(snap, estate, app, now, &mut evidence);
     (Finding { answer, evidence }, lkg)
-}
-
-/// The "healthy dependencies" half of the question, evidence appended.
-fn dependencies_healthy(
-    snap: &Snapshot,
-    estate: &Estate,
-    app: &AppState,
-    now: DateTime<Utc>,
-    evidence: &mut Vec<Evidence>,
-) -> Answer {
-    match app.production().map(|s| fresh(&s.health, now)) {
-        Some(Ok(_)) => {
-            let deps = app_dependencies(snap, estate, app, now);
-            if deps.is_empty() {
-                evidence.push(ev(
-                    format!(
-                        "{} dependencies healthy (health checks, storage state)",
-                        app.name
-                    ),
-                    Some(now),
-                    "GET /api/health",
-                ));
-                Answer::Yes
-            } else {
-                let d: Vec<String> = deps.iter().map(super::scope::Dependency::words).collect();
-                evidence.push(ev(
-                    format!("dependencies failing: {}", d.join("; ")),
-                    Some(now),
-                    "GET /api/health",
-                ));
-                Answer::No
-            }
-        }
-        Some(Err(e)) => {
-            evidence.push(ev(
-                format!("{} dependencies: {e}", app.name),
-                None,
-                "GET /api/health",
-            ));
-            Answer::Unknown
-        }
-        None => {
-            evidence.push(ev(
-                format!("{} has no production slot", app.name),
-                None,
-                "GET /api/health",
-            ));
-            Answer::No
-        }
-    }
 }

@@ -12,7 +12,8 @@
 //! (for any proposed action), with a [`DecideContext`] (incident, overrides, actions, in flight).
 //! One concern per file: `flowchart` (the runbook as a table), `context`, `onset` (the failure
 //! onset as a change point, the baseline), `evidence` (freshness, changes, versions), `deploy`
-//! (deployment related? slots healthy?), `scope` and `regional` (dependencies, regions, routes),
+//! (deployment related? slots healthy?), `dependencies` (dependency health from the health checks
+//! and the storage and queue state), `scope` and `regional` (regions, routes),
 //! `reach` (what an action touches), `gates` with `readiness`, `consistency` and `sync` (digest
 //! comparison), `timers` (timers running in both regions), `prepare` (storage failover, sync
 //! before a failover), `safety` with `route_rules`, `overrides`, `verify`, `recommend`, `eval` with
@@ -23,6 +24,7 @@ mod after;
 mod closed;
 pub mod consistency;
 pub mod context;
+pub mod dependencies;
 pub mod deploy;
 pub mod eval;
 pub mod evidence;

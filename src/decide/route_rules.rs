@@ -195,6 +195,51 @@ mod tests {
     }
 
     #[test]
+    fn the_last_enabled_origin_is_never_disabled() {
+        let (mut snap, _) = testkit::calm();
+        let cx = DecideContext::default();
+        let disable = ProposedAction::new(ActionKind::FdDisable, "origin-primary");
+        let c = testkit::safety_check(&disable, &snap, &cx, SafetyRule::LastEnabledRoute);
+        assert!(c.allowed, "{c:?}");
+        assert!(
+            c.reason.contains(
+                "afd-functions-prod: 1 other origin(s) stay enabled (2 of 2 enabled now)"
+            ),
+            "{}",
+            c.reason
+        );
+        if let Some((_, origins)) = &mut snap.routes.front_door {
+            let o = origins.value.as_mut().expect("origins");
+            o.iter_mut()
+                .filter(|o| o.name == "origin-secondary")
+                .for_each(|o| o.enabled = false);
+        }
+        let c = testkit::safety_check(&disable, &snap, &cx, SafetyRule::LastEnabledRoute);
+        assert!(!c.allows());
+        assert_eq!(
+            c.reason,
+            "refused — never disable the last enabled endpoint or origin: origin-primary is the only enabled origin of afd-functions-prod (1 of 2 enabled)"
+        );
+        // A regional failover would disable it too.
+        let c = testkit::safety_check(
+            &ProposedAction::new(ActionKind::Failover, "krc"),
+            &snap,
+            &cx,
+            SafetyRule::LastEnabledRoute,
+        );
+        assert!(!c.allowed);
+        assert!(c.reason.contains("only enabled origin"), "{}", c.reason);
+        // Disabling a Traffic Manager endpoint leaves Front Door alone.
+        let c = testkit::safety_check(
+            &ProposedAction::new(ActionKind::TmDisable, "primary-endpoint"),
+            &snap,
+            &cx,
+            SafetyRule::LastEnabledRoute,
+        );
+        assert!(c.allowed, "{c:?}");
+    }
+
+    #[test]
     fn failing_over_into_an_unhealthy_region_is_refused() {
         let (mut snap, _) = testkit::calm();
         let cx = DecideContext::default();

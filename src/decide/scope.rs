@@ -1,7 +1,8 @@
 //! The incident's scope: which dependencies an app's health checks name (its storage account,
 //! its queues, its messaging namespace and the geo-DR alias in front of it, a downstream API),
-//! which of them fail, and for each region how many apps and dependencies fail and what the
-//! platform says — the evidence behind "Regional or shared dependency issue?" and the scope gate.
+//! which of them fail, and for each region how many apps and dependencies fail (with its storage
+//! accounts and queues as `dependencies` judges them) and what the platform says — the evidence
+//! behind "Regional or shared dependency issue?" and the scope gate.
 //!
 //! Pure reads of the snapshot and the estate.
 
@@ -34,6 +35,10 @@ pub struct Dependency {
     pub alias: Option<String>,
     /// How it was seen (`storage check on func-x`).
     pub seen: String,
+    /// When the read that showed it was made.
+    pub at: Option<DateTime<Utc>>,
+    /// The read (`GET /api/health`, `ARM storage accounts`, `queue metadata`).
+    pub source: String,
 }
 
 impl Dependency {
@@ -101,12 +106,17 @@ pub fn dependency_of_check(estate: &Estate, app: &str, check: &str) -> Option<De
         name,
         alias,
         seen,
+        at: None,
+        source: "health check".to_owned(),
     })
 }
 
-/// The failing dependencies an app's (fresh) health report names.
+/// The failing dependencies an app's (fresh) health report names, with the read's time.
 pub fn failing_checks(estate: &Estate, app: &AppState, now: DateTime<Utc>) -> Vec<Dependency> {
-    let Some(report) = app.production().and_then(|s| fresh(&s.health, now).ok()) else {
+    let Some(slot) = app.production() else {
+        return Vec::new();
+    };
+    let Ok(report) = fresh(&slot.health, now) else {
         return Vec::new();
     };
     report
@@ -114,43 +124,12 @@ pub fn failing_checks(estate: &Estate, app: &AppState, now: DateTime<Utc>) -> Ve
         .iter()
         .filter(|(_, h)| !h.is_ok() && **h != Health::Unknown)
         .filter_map(|(name, _)| dependency_of_check(estate, &app.name, name))
+        .map(|d| Dependency {
+            at: slot.health.at,
+            source: slot.health.source.clone(),
+            ..d
+        })
         .collect()
-}
-
-/// The failing dependencies of one app: those its health checks name, and the storage accounts
-/// it uses (task hub, Storage queues) whose primary is not available.
-pub fn app_dependencies(
-    snap: &Snapshot,
-    estate: &Estate,
-    app: &AppState,
-    now: DateTime<Utc>,
-) -> Vec<Dependency> {
-    let mut out = failing_checks(estate, app, now);
-    let mut accounts: Vec<String> = storage_of(estate, &app.name).into_iter().collect();
-    accounts.extend(
-        estate
-            .queues
-            .iter()
-            .filter(|q| q.app == app.name && q.kind == QueueKind::Storage)
-            .map(|q| q.account.clone()),
-    );
-    for s in snap.storage.iter().filter(|s| accounts.contains(&s.name)) {
-        let down = fresh(&s.state, now)
-            .ok()
-            .and_then(|f| f.primary_status.clone())
-            .filter(|w| !w.eq_ignore_ascii_case("available"));
-        if let Some(word) = down
-            && !out.iter().any(|d| d.name == s.name)
-        {
-            out.push(Dependency {
-                kind: DepKind::Storage,
-                name: s.name.clone(),
-                alias: None,
-                seen: format!("primary {word}"),
-            });
-        }
-    }
-    out
 }
 
 /// Whether an app's production health, freshly read, says it is failing.
@@ -281,22 +260,7 @@ pub fn region_view(
         v.unknown
             .push("platform health (Resource Health) not freshly read".to_owned());
     }
-    for s in snap.storage.iter().filter(|s| s.region == region) {
-        let down = fresh(&s.state, now)
-            .ok()
-            .and_then(|f| f.primary_status.clone())
-            .filter(|w| !w.eq_ignore_ascii_case("available"));
-        if let Some(word) = down
-            && !v.deps.iter().any(|x| x.name == s.name)
-        {
-            v.deps.push(Dependency {
-                kind: DepKind::Storage,
-                name: s.name.clone(),
-                alias: None,
-                seen: format!("primary {word}"),
-            });
-        }
-    }
+    super::dependencies::region_stores(snap, region, now, &mut v.deps);
     v
 }
 
@@ -376,6 +340,8 @@ mod tests {
             name: "downstream".into(),
             alias: None,
             seen: "x".into(),
+            at: None,
+            source: "health check".into(),
         });
         assert!(v.is_bad());
         assert!(
@@ -383,34 +349,5 @@ mod tests {
             "{}",
             v.words()
         );
-    }
-
-    #[test]
-    fn an_apps_dependencies_include_its_storage_when_the_primary_is_down() {
-        let (mut snap, estate) = crate::decide::testkit::calm();
-        let now = crate::decide::testkit::now();
-        let app = |snap: &Snapshot| {
-            snap.apps
-                .iter()
-                .find(|a| a.name == "func-fulfil-prod-krc")
-                .cloned()
-                .expect("app")
-        };
-        assert!(app_dependencies(&snap, &estate, &app(&snap), now).is_empty());
-        let acct = snap
-            .storage
-            .iter_mut()
-            .find(|s| s.name == "stordersprodkrc")
-            .expect("account");
-        acct.state.value.as_mut().expect("facts").primary_status = Some("unavailable".into());
-        let deps = app_dependencies(&snap, &estate, &app(&snap), now);
-        assert_eq!(deps.len(), 1);
-        assert_eq!(
-            deps[0].words(),
-            "storage stordersprodkrc (primary unavailable)"
-        );
-        // The region sees it too, once.
-        let v = region_view(&snap, &estate, "krc", now);
-        assert_eq!(v.deps.len(), 1);
     }
 }

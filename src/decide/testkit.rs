@@ -192,7 +192,7 @@ pub fn calm() -> (Snapshot, Estate) {
             .iter()
             .map(|q| QueueState {
                 name: q.name.clone(),
-                kind: "storage".into(),
+                kind: q.kind.as_str().to_owned(),
                 account: q.account.clone(),
                 region: q.region.clone(),
                 app: q.app.clone(),

@@ -2,7 +2,8 @@
 //! estate (`Estate::demo()`): every app healthy on its version with twenty calm minutes of
 //! metrics, every datum freshly read, settings and keys in step between regions (each region
 //! with its own storage connection, content share and region name, timers disabled in the
-//! passive region), routes enabled, replication caught up — then the scenario's changes on top.
+//! passive region), routes enabled, replication caught up — then the scenario's changes on top
+//! (`estate_append` adds TOML to the demo estate, for a queue or an account it lacks).
 //! Test support only: `spec` is the file's shape, `apps` and `world` build the snapshot.
 
 pub mod apps;
@@ -12,7 +13,7 @@ pub mod world;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::de::DeserializeOwned;
 
-use warroom::config::{Estate, RegionRole};
+use warroom::config::{DEMO_ESTATE, Estate, RegionRole};
 use warroom::decide::{
     ActionKind, ActionRecord, DecideContext, IncidentFacts, Override, ProposedAction, Strategy,
 };
@@ -58,7 +59,11 @@ pub fn series(spec: &str) -> Vec<f64> {
 
 /// The snapshot, the estate, the context and `now` of a scenario.
 pub fn build(sc: &Scenario) -> (Snapshot, Estate, DecideContext, DateTime<Utc>) {
-    let estate = Estate::demo();
+    let estate = match &sc.estate_append {
+        None => Estate::demo(),
+        Some(more) => Estate::parse(&format!("{DEMO_ESTATE}\n{more}"), "scenario estate")
+            .unwrap_or_else(|e| panic!("the demo estate with the scenario's additions: {e}")),
+    };
     let now = time(&sc.now);
     for s in &sc.app {
         assert!(

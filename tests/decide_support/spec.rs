@@ -14,6 +14,8 @@ pub struct Scenario {
     pub title: String,
     /// The evaluation time.
     pub now: String,
+    /// TOML appended to the demo estate (another queue, another storage account).
+    pub estate_append: Option<String>,
     /// Apps to change.
     #[serde(default)]
     pub app: Vec<AppSpec>,
@@ -157,6 +159,8 @@ pub struct QueueSpec {
     pub oldest: Option<String>,
     /// `depth@HH:MM …`, oldest first.
     pub history: Option<String>,
+    /// The last reads of depth and oldest failed with this message (the last good values kept).
+    pub read_error: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -230,6 +234,9 @@ pub struct Expect {
     pub gate_overridden: Vec<String>,
     #[serde(default)]
     pub gate_details: Vec<String>,
+    /// Gate → the override reason it carries, also shown under the gate in the plan's text.
+    #[serde(default)]
+    pub gate_override_reasons: BTreeMap<String, String>,
     #[serde(default)]
     pub safety_refused: Vec<String>,
     #[serde(default)]
@@ -238,6 +245,12 @@ pub struct Expect {
     pub safety_overridden: Vec<String>,
     #[serde(default)]
     pub safety_reasons: Vec<String>,
+    /// Safety rule → the override reason it carries, also shown under the rule in the plan's text.
+    #[serde(default)]
+    pub safety_override_reasons: BTreeMap<String, String>,
+    /// Pieces of evidence with their time and source.
+    #[serde(default)]
+    pub evidence_of: Vec<EvidenceExpect>,
     pub onset: Option<String>,
     pub affected_apps: Option<Vec<String>>,
     pub affected_regions: Option<Vec<String>>,
@@ -246,6 +259,17 @@ pub struct Expect {
     #[serde(default)]
     pub not_anywhere: Vec<String>,
     pub cleared: Option<bool>,
+}
+
+/// A piece of evidence on a node: its text contains `text`, it was true at `at` (`HH:MM:SS`)
+/// and it came from a source whose name contains `source`, each when given.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceExpect {
+    pub node: String,
+    pub text: Option<String>,
+    pub at: Option<String>,
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

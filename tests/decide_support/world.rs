@@ -71,7 +71,8 @@ pub fn routes(sc: &Scenario, estate: &Estate, now: DateTime<Utc>) -> Routes {
     }
 }
 
-/// The estate's queues: 2 messages, the oldest 15 s old, unless the scenario says otherwise.
+/// The estate's queues: 2 messages, the oldest 15 s old, unless the scenario says otherwise; a
+/// `read_error` makes the latest reads fail (10 s ago), the last good values kept.
 pub fn queues(sc: &Scenario, estate: &Estate, now: DateTime<Utc>) -> Vec<QueueState> {
     estate
         .queues
@@ -102,14 +103,25 @@ pub fn queues(sc: &Scenario, estate: &Estate, now: DateTime<Utc>) -> Vec<QueueSt
                 .and_then(|s| s.oldest.as_deref())
                 .map_or(now - Duration::seconds(15), time);
             let minute = Duration::minutes(1);
+            let mut depth = observed(depth, now, "queue metadata", minute, false);
+            let mut oldest = observed(Some(oldest), now, "queue peek", minute, false);
+            if let Some(e) = spec.and_then(|s| s.read_error.as_deref()) {
+                // As the poller words it: the endpoint, then the client's error.
+                let msg = format!(
+                    "queue endpoint \"https://{}.queue.core.windows.net/\": {e}",
+                    q.account
+                );
+                depth.fail(msg.clone(), now - Duration::seconds(10));
+                oldest.fail(msg, now - Duration::seconds(10));
+            }
             QueueState {
                 name: q.name.clone(),
                 kind: q.kind.as_str().to_owned(),
                 account: q.account.clone(),
                 region: q.region.clone(),
                 app: q.app.clone(),
-                depth: observed(depth, now, "queue metadata", minute, false),
-                oldest: observed(Some(oldest), now, "queue peek", minute, false),
+                depth,
+                oldest,
                 history,
             }
         })
