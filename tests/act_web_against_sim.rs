@@ -12,7 +12,7 @@ mod infra;
 mod wire;
 
 use bench::{Bench, az, gates_needed, setting_digest};
-use warroom::act::{self, ConfirmKey, Effect, Prompt, Refusal, Risk};
+use warroom::act::{self, ConfirmKey, Effect, Prompt, Refusal, Risk, VerifyCheck};
 use warroom::decide::{ActionKind, GateId, ProposedAction, Strategy};
 use warroom::model::{ActivityKind, Health};
 
@@ -69,6 +69,16 @@ async fn swap_back_rolls_the_bad_release_back_and_its_undo_swaps_it_in_again() {
         "{:?}",
         plan.blocked_reasons()
     );
+    // The rollback brings a release that reports Healthy in staging: health and version are
+    // promised.
+    assert_eq!(
+        plan.steps[1].effect,
+        Effect::Verify(VerifyCheck::AppHealthy {
+            app: ORDERS.into(),
+            slot: "production".into(),
+            version: Some("2026.03.28".into()),
+        })
+    );
 
     let ran = b.execute(&plan, "y", &[]).await;
     assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
@@ -88,16 +98,45 @@ async fn swap_back_rolls_the_bad_release_back_and_its_undo_swaps_it_in_again() {
     );
     assert_eq!(Bench::app(&after, ORDERS).health(), Health::Healthy);
 
-    // The undo: the swap puts the release back in production.
+    // The undo: the swap puts the bad release back in production. It promises that production
+    // runs 2026.04.04 again, and says so; not that it is healthy (it is not).
     let undo = plan.undo.clone().expect("undo");
     let plan = b.plan(undo.kind, &undo.target).await;
     assert_eq!(
         plan.undo.as_ref().map(|u| u.kind),
         Some(ActionKind::SwapBack)
     );
+    assert_eq!(
+        plan.steps[1].effect,
+        Effect::Verify(VerifyCheck::AppVersion {
+            app: ORDERS.into(),
+            slot: "production".into(),
+            version: "2026.04.04".into(),
+        })
+    );
+    assert!(
+        plan.title.contains("Put 2026.04.04 back") && plan.summary.contains("bad release back"),
+        "{}\n{}",
+        plan.title,
+        plan.summary
+    );
     let ran = b
         .execute(&plan, &bench::typed(&plan), &bench::reasons(&plan))
         .await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    let verified = b
+        .records()
+        .into_iter()
+        .filter_map(|r| match r.entry {
+            warroom::journal::Entry::Step(s) if s.plan_id == plan.id && s.n == 2 => Some(s.report),
+            _ => None,
+        })
+        .next()
+        .expect("the check journaled");
+    assert!(
+        verified.contains("2026.04.04") && verified.contains("Unhealthy"),
+        "the version checked, the health reported: {verified}"
+    );
     let back = b.snapshot().await;
     assert_eq!(
         version(&back, ORDERS, "production").as_deref(),
@@ -108,6 +147,11 @@ async fn swap_back_rolls_the_bad_release_back_and_its_undo_swaps_it_in_again() {
         Some("2026.03.28")
     );
     assert!(ran.wrote("POST", "/slots/staging/slotsswap"));
+    assert_ne!(
+        Bench::app(&back, ORDERS).health(),
+        Health::Healthy,
+        "the bad release is back, as the plan said"
+    );
     b.assert_secret_free();
 }
 

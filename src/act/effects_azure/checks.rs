@@ -67,6 +67,31 @@ impl AzureEffects {
                 })
                 .await
             }
+            VerifyCheck::AppVersion { app, version, .. } => {
+                let url = self.health_url(app)?;
+                self.until(progress, || async {
+                    let probe = self.client.probe_health(&url).await?;
+                    let Some(report) = probe.report else {
+                        return Ok(Err(format!(
+                            "{app} answered {} without a report",
+                            probe.http_status
+                        )));
+                    };
+                    let running = report.version.clone().unwrap_or_else(|| "?".to_owned());
+                    // The health is part of the words, not of the verdict: this check promises
+                    // the version only.
+                    let words = format!(
+                        "{app} reports {running} ({}; health reported, not required)",
+                        report.status
+                    );
+                    Ok(if running == *version {
+                        Ok(words)
+                    } else {
+                        Err(words)
+                    })
+                })
+                .await
+            }
             VerifyCheck::RouteState { id, enabled } => {
                 let api_version = if id.contains("/Microsoft.Cdn/") {
                     api::CDN

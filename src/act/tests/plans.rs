@@ -59,6 +59,52 @@ fn swap_back_is_the_same_call_and_undoes_with_swap() {
 }
 
 #[test]
+fn the_undo_of_a_rollback_promises_the_version_back_not_health() {
+    // After the rollback: production runs the good release, staging holds the bad one, which
+    // reports Unhealthy there. Swapping again puts it back; the check cannot promise Healthy.
+    let mut snap = bad_release();
+    let app = app_mut(&mut snap, ORDERS_KRC);
+    let (prod, staging) = (app.slots[0].health.clone(), app.slots[1].health.clone());
+    app.slots[0].health = staging;
+    app.slots[1].health = prod;
+    for kind in [ActionKind::Swap, ActionKind::SwapBack] {
+        let p = plan_on(kind, ORDERS_KRC, &snap).expect("a plan");
+        assert_eq!(
+            effect(&p, 1),
+            &Effect::Verify(VerifyCheck::AppVersion {
+                app: ORDERS_KRC.into(),
+                slot: "production".into(),
+                version: BAD.into(),
+            })
+        );
+        assert!(
+            p.steps[1].what.contains("not required"),
+            "{}",
+            p.steps[1].what
+        );
+        assert!(p.title.contains(&format!("Put {BAD} back")), "{}", p.title);
+        assert!(
+            p.summary.contains("puts the bad release back")
+                && p.summary.contains("health is reported, not required"),
+            "{}",
+            p.summary
+        );
+    }
+    // Health unknown in the slot: no health is promised either.
+    app_mut(&mut snap, ORDERS_KRC).slots[1]
+        .health
+        .value
+        .as_mut()
+        .expect("report")
+        .status = crate::model::Health::Unknown;
+    let p = plan_on(ActionKind::Swap, ORDERS_KRC, &snap).expect("a plan");
+    assert!(matches!(
+        effect(&p, 1),
+        Effect::Verify(VerifyCheck::AppVersion { .. })
+    ));
+}
+
+#[test]
 fn swap_needs_a_slot_and_a_known_app() {
     let no_slot = plan_on(ActionKind::Swap, "func-fulfil-prod-krc", &calm());
     assert!(
