@@ -4,6 +4,8 @@
 //! slot's version when the release going in reports Healthy; else (the undo of a rollback puts
 //! the bad release back) only that production reports that version again.
 
+use std::fmt::Write as _;
+
 use super::super::catalogue::PlanError;
 use super::super::plan::{Expected, Risk};
 use super::{Ctx, Draft, running_version, steps};
@@ -64,11 +66,12 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
     );
     let verify = match expect.as_deref() {
         Some(v) if !promises_health => {
-            summary.push_str(&format!(
+            let _ = write!(
+                summary,
                 "\n{v} does not report Healthy in {slot}: it goes into production as it is. If \
                  this undoes a rollback, it puts the bad release back. The check is that \
                  production reports {v} again; its health is reported, not required."
-            ));
+            );
             steps::verify_version(cx.estate, app, v)
         }
         v => steps::verify_app(cx.estate, app, v),
