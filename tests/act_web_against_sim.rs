@@ -1,8 +1,8 @@
-//! The app actions end to end against the simulator: swap back and its undo (a swap), redeploy,
-//! restart, forensics and rebuild (with its what-if preview). Each is planned from a real
-//! snapshot with the engine's gates, confirmed as its risk asks, executed through AzureEffects
-//! with the intent on disk before every call, and its effect is then seen through the client in
-//! a fresh snapshot.
+//! The app actions end to end against the simulator: swap back and its undo (a swap), restart,
+//! forensics and rebuild (with its what-if preview); redeploy has its own file
+//! (`act_redeploy_against_sim`). Each is planned from a real snapshot with the engine's gates,
+//! confirmed as its risk asks, executed through AzureEffects with the intent on disk before
+//! every call, and its effect is then seen through the client in a fresh snapshot.
 
 #[path = "common/act.rs"]
 mod bench;
@@ -14,7 +14,7 @@ mod infra;
 mod wire;
 
 use bench::{Bench, az, gates_needed, setting_digest};
-use warroom::act::{self, ConfirmKey, Effect, Prompt, Refusal, Risk};
+use warroom::act::{self, ConfirmKey, Effect, Prompt, Refusal, Risk, VerifyCheck};
 use warroom::decide::{ActionKind, GateId, ProposedAction, Strategy};
 use warroom::model::{ActivityKind, Health};
 
@@ -71,6 +71,16 @@ async fn swap_back_rolls_the_bad_release_back_and_its_undo_swaps_it_in_again() {
         "{:?}",
         plan.blocked_reasons()
     );
+    // The rollback brings a release that reports Healthy in staging: health and version are
+    // promised.
+    assert_eq!(
+        plan.steps[1].effect,
+        Effect::Verify(VerifyCheck::AppHealthy {
+            app: ORDERS.into(),
+            slot: "production".into(),
+            version: Some("2026.03.28".into()),
+        })
+    );
 
     let ran = b.execute(&plan, "y", &[]).await;
     assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
@@ -90,16 +100,44 @@ async fn swap_back_rolls_the_bad_release_back_and_its_undo_swaps_it_in_again() {
     );
     assert_eq!(Bench::app(&after, ORDERS).health(), Health::Healthy);
 
-    // The undo: the swap puts the release back in production.
-    let undo = plan.undo.clone().expect("undo");
+    undo_puts_the_bad_release_back(&mut b, plan.undo.clone().expect("undo")).await;
+}
+
+/// The undo of the rollback: the swap puts the bad release back in production. It promises that
+/// production runs 2026.04.04 again, and says so; not that it is healthy (it is not).
+async fn undo_puts_the_bad_release_back(b: &mut Bench, undo: ProposedAction) {
     let plan = b.plan(undo.kind, &undo.target).await;
     assert_eq!(
         plan.undo.as_ref().map(|u| u.kind),
         Some(ActionKind::SwapBack)
     );
+    assert_eq!(
+        plan.steps[1].effect,
+        Effect::Verify(VerifyCheck::AppVersion {
+            app: ORDERS.into(),
+            slot: "production".into(),
+            version: "2026.04.04".into(),
+        })
+    );
+    assert!(
+        plan.title.contains("Put 2026.04.04 back") && plan.summary.contains("bad release back"),
+        "{}\n{}",
+        plan.title,
+        plan.summary
+    );
     let ran = b
         .execute(&plan, &bench::typed(&plan), &bench::reasons(&plan))
         .await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    let verified = b
+        .step_reports(&plan)
+        .into_iter()
+        .find_map(|(n, report)| (n == 2).then_some(report))
+        .expect("the check journaled");
+    assert!(
+        verified.contains("2026.04.04") && verified.contains("Unhealthy"),
+        "the version checked, the health reported: {verified}"
+    );
     let back = b.snapshot().await;
     assert_eq!(
         version(&back, ORDERS, "production").as_deref(),
@@ -110,56 +148,12 @@ async fn swap_back_rolls_the_bad_release_back_and_its_undo_swaps_it_in_again() {
         Some("2026.03.28")
     );
     assert!(ran.wrote("POST", "/slots/staging/slotsswap"));
+    assert_ne!(
+        Bench::app(&back, ORDERS).health(),
+        Health::Healthy,
+        "the bad release is back, as the plan said"
+    );
     b.assert_secret_free();
-}
-
-#[tokio::test]
-async fn redeploy_puts_the_last_known_good_release_into_production() {
-    let mut b = Bench::start("bad-release", 5 * 60).await;
-    let plan = b.plan(ActionKind::Redeploy, ORDERS).await;
-    assert_eq!(plan.risk, Risk::Medium);
-    assert_eq!(plan.confirmation.prompt, Prompt::Key { key: ConfirmKey::Y });
-    assert_eq!(plan.undo, None, "a redeploy has no undo");
-    assert!(az(&plan).contains("az functionapp deployment source config-zip"));
-    assert!(
-        matches!(&plan.steps[0].effect, Effect::ZipDeploy { version, .. } if version == "2026.03.28")
-    );
-    assert!(
-        plan.confirmation.overrides_needed.is_empty(),
-        "{:?}",
-        plan.blocked_reasons()
-    );
-
-    let ran = b.execute(&plan, "y", &[]).await;
-    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
-    assert!(ran.wrote("POST", "/api/zipdeploy"), "{:?}", ran.writes);
-    let after = b.snapshot().await;
-    assert_eq!(
-        version(&after, ORDERS, "production").as_deref(),
-        Some("2026.03.28")
-    );
-    let deployments = Bench::app(&after, ORDERS)
-        .deployments
-        .get()
-        .expect("deployments read");
-    let active = deployments
-        .iter()
-        .find(|d| d.active && d.slot == "production")
-        .expect("an active production deployment");
-    assert_eq!(active.version.as_deref(), Some("2026.03.28"));
-    assert!(active.started.is_some_and(|t| t >= plan_time(&b, &plan)));
-    b.assert_secret_free();
-}
-
-/// When the plan was confirmed, as its journaled intent records it.
-fn plan_time(b: &Bench, plan: &act::Plan) -> chrono::DateTime<chrono::Utc> {
-    b.records()
-        .iter()
-        .find_map(|r| match &r.entry {
-            warroom::journal::Entry::Intent(i) if i.plan_id == plan.id => Some(i.confirmed_at),
-            _ => None,
-        })
-        .expect("the intent")
 }
 
 #[tokio::test]
@@ -192,7 +186,7 @@ async fn restart_outside_the_incident_needs_a_scope_override_and_shows_in_the_ac
         "{:?}",
         ran.writes
     );
-    let started = plan_time(&b, &plan);
+    let started = b.confirmed_at(&plan);
     // The activity log lists the restart once ingested.
     b.w.sim.clock().advance(std::time::Duration::from_mins(1));
     let after = b.snapshot().await;

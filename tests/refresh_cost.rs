@@ -175,7 +175,7 @@ fn kind_name(kind: SourceKind) -> &'static str {
 fn per_resource_note(kind: SourceKind) -> &'static str {
     match kind {
         SourceKind::Health => "per slot: an app's own endpoint, no batch exists",
-        SourceKind::Deployments => "per slot: no batch exists",
+        SourceKind::Deployments => "per slot: no batch exists (+1 artifact store list)",
         SourceKind::Config => "per app: 3 + 1 per function, no batch exists (every 5 min)",
         SourceKind::Queues => "per queue: data plane, no batch exists",
         SourceKind::Storage => "per account: no batch exists",
@@ -277,8 +277,8 @@ fn check(e: &Estate, costs: &Costs, snap: &Snapshot) {
     assert_eq!(c(SourceKind::Health), s.slots, "{what}: a probe per slot");
     assert_eq!(
         c(SourceKind::Deployments),
-        s.slots,
-        "{what}: a deployments list per slot"
+        s.slots + u64::from(e.artifact_store.is_some()),
+        "{what}: a deployments list per slot, and the artifact store's list (one page)"
     );
     assert_eq!(
         c(SourceKind::Config),

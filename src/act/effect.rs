@@ -95,6 +95,17 @@ pub enum VerifyCheck {
         /// The version it must report.
         version: Option<String>,
     },
+    /// The app's health endpoint reports this version; its status is reported, not required.
+    /// The check of a swap that puts back a release not known to be healthy (the undo of a
+    /// rollback): what it promises is the version, not health.
+    AppVersion {
+        /// The app.
+        app: String,
+        /// The slot (`production` for the site).
+        slot: String,
+        /// The version it must report.
+        version: String,
+    },
     /// A Traffic Manager endpoint or Front Door origin reports the enabled state.
     RouteState {
         /// Its ARM id.

@@ -68,15 +68,18 @@ pub fn symbol(found: Found) -> &'static str {
     }
 }
 
-/// The check a swap is judged by: the intent's own health check of production with the version
-/// it expected, if it has one.
+/// The check a swap is judged by: the intent's own check of production with the version it
+/// expected (with or without health), if it has one.
 fn swap_check(steps: &[Option<Effect>]) -> Option<Effect> {
     steps.iter().flatten().find_map(|e| match e {
-        Effect::Verify(VerifyCheck::AppHealthy {
-            version: Some(_),
-            slot,
-            ..
-        }) if slot == "production" => Some(e.clone()),
+        Effect::Verify(
+            VerifyCheck::AppHealthy {
+                version: Some(_),
+                slot,
+                ..
+            }
+            | VerifyCheck::AppVersion { slot, .. },
+        ) if slot == "production" => Some(e.clone()),
         _ => None,
     })
 }

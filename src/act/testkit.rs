@@ -10,9 +10,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::config::{Estate, RegionRole};
 use crate::decide::{GateCheck, GateId, GateResult, GateStatus, SafetyCheck, SafetyRule};
 use crate::model::{
-    AliasFacts, AliasState, AppState, DeploymentRecord, FunctionState, Health, HealthReport,
-    Observed, QueueState, RegionInfo, RouteState, Routes, Routing, SiteInfo, SlotState, Snapshot,
-    StorageFacts, StorageState, digest_map,
+    AliasFacts, AliasState, AppState, ArtifactRecord, DeploymentRecord, FunctionState, Health,
+    HealthReport, Observed, QueueState, RegionInfo, RouteState, Routes, Routing, SiteInfo,
+    SlotState, Snapshot, StorageFacts, StorageState, digest_map,
 };
 
 pub const ORDERS_KRC: &str = "func-orders-prod-krc";
@@ -276,6 +276,34 @@ pub fn calm() -> Snapshot {
         activity: obs(Vec::new(), "activity log"),
         inventory: obs(Vec::new(), "Resource Graph"),
         p95_source: None,
+        artifacts: Some(obs(artifacts(&estate), "Blob service list")),
+    }
+}
+
+/// The artifact store: a package of every service at every version the snapshot's histories
+/// name (the bad release's is added with it).
+fn artifacts(estate: &Estate) -> Vec<ArtifactRecord> {
+    let mut out: Vec<ArtifactRecord> = Vec::new();
+    for a in &estate.apps {
+        for version in [GOOD, "2026.02.11", BAD] {
+            let name = format!("{}/{version}.zip", a.service);
+            if !out.iter().any(|r| r.name == name) {
+                out.push(ArtifactRecord {
+                    name,
+                    service: Some(a.service.clone()),
+                    version: version.to_owned(),
+                    last_modified: now() - Duration::days(60),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Removes a package from the snapshot's artifact store.
+pub fn drop_artifact(s: &mut Snapshot, service: &str, version: &str) {
+    if let Some(list) = s.artifacts.as_mut().and_then(|o| o.value.as_mut()) {
+        list.retain(|r| !(r.service.as_deref() == Some(service) && r.version == version));
     }
 }
 

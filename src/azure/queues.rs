@@ -130,6 +130,12 @@ impl QueueClient {
         })
     }
 
+    /// The read pipeline and the request timeout, for the other Storage data-plane reads made
+    /// with the same authorisation (the artifact store's blob listing).
+    pub(crate) fn read_pipeline(&self) -> (&Pipeline, std::time::Duration) {
+        (&self.reads, self.timeout)
+    }
+
     async fn call(&self, method: Method, url: Url, body: Option<String>) -> Result<RawReply> {
         let pipeline = match method {
             Method::Get | Method::Head => &self.reads,

@@ -243,6 +243,7 @@ pub fn calm() -> (Snapshot, Estate) {
         activity: ok(Vec::new(), "activity log"),
         inventory: ok(Vec::new(), "Resource Graph"),
         p95_source: None,
+        artifacts: None,
     };
     (snap, estate)
 }

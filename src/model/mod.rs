@@ -12,8 +12,9 @@ pub mod status;
 pub use digest::{SecretDigest, digest_map};
 pub use observed::{Freshness, Observed, SourceError};
 pub use snapshot::{
-    ActivityEvent, ActivityKind, AliasFacts, AliasState, AppState, DeploymentRecord, FunctionState,
-    HealthReport, InventoryItem, MetricPoint, PlatformHealth, QueueState, RegionInfo, RouteState,
-    Routes, SiteInfo, SlotState, Snapshot, StorageFacts, StorageState,
+    ActivityEvent, ActivityKind, AliasFacts, AliasState, AppState, ArtifactRecord,
+    DeploymentRecord, FunctionState, HealthReport, InventoryItem, MetricPoint, PlatformHealth,
+    QueueState, RegionInfo, RouteState, Routes, SiteInfo, SlotState, Snapshot, StorageFacts,
+    StorageState,
 };
 pub use status::{Health, Routing};

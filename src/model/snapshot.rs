@@ -42,6 +42,9 @@ pub struct Snapshot {
     /// The p95 latency read (Log Analytics), read with the metrics: its value is how many app
     /// minutes the last answer held. `None` when the estate names no Log Analytics workspace.
     pub p95_source: Option<Observed<usize>>,
+    /// The artifact store's release packages, read with the deployment history: what a redeploy
+    /// can choose from. `None` when the estate names no artifact store.
+    pub artifacts: Option<Observed<Vec<ArtifactRecord>>>,
 }
 
 /// A region as configured.
@@ -200,6 +203,19 @@ pub struct DeploymentRecord {
     pub ended: Option<DateTime<Utc>>,
     /// Whether it is the active deployment of its slot.
     pub active: bool,
+}
+
+/// One release package in the artifact store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArtifactRecord {
+    /// Blob name, `{service}/{version}.zip`.
+    pub name: String,
+    /// The service (the blob's folder), when the name has one.
+    pub service: Option<String>,
+    /// The version (the file name without `.zip`).
+    pub version: String,
+    /// When the blob was last written.
+    pub last_modified: DateTime<Utc>,
 }
 
 /// A function and its state.

@@ -197,6 +197,16 @@ pub fn deployment(d: &ArmDeployment, slot: &str) -> DeploymentRecord {
     }
 }
 
+/// A release package listed in the artifact store.
+pub fn artifact(a: &crate::azure::writes::kudu::Artifact) -> crate::model::ArtifactRecord {
+    crate::model::ArtifactRecord {
+        name: a.name.clone(),
+        service: a.service.clone(),
+        version: a.version.clone(),
+        last_modified: a.last_modified,
+    }
+}
+
 /// Host keys as digests under `host/…`, `system/…` and `master`.
 pub fn host_key_digests(keys: &HostKeys) -> BTreeMap<String, SecretDigest> {
     let mut out = BTreeMap::new();

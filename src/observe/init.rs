@@ -23,7 +23,6 @@ pub fn queue_kind_word(kind: QueueKind) -> &'static str {
     }
 }
 
-/// A snapshot with the estate's shape and no data.
 /// The p95 read, not yet made: `None` when the estate names no Log Analytics workspace.
 fn p95_source(estate: &Estate) -> Option<Observed<usize>> {
     estate.log_analytics_workspace.as_ref().map(|_| {
@@ -34,7 +33,19 @@ fn p95_source(estate: &Estate) -> Option<Observed<usize>> {
     })
 }
 
-pub fn empty_snapshot(estate: &Estate, simulated: bool, now: DateTime<Utc>) -> Snapshot {
+/// The artifact store's listing, not yet read (with the deployment history): `None` when the
+/// estate names no artifact store.
+fn artifacts_source(estate: &Estate) -> Option<Observed<Vec<crate::model::ArtifactRecord>>> {
+    estate.artifact_store.as_ref().map(|a| {
+        Observed::missing(
+            format!("Blob service {}/{} list", a.account, a.container),
+            SourceKind::Deployments.interval(),
+        )
+    })
+}
+
+/// The estate's regions, the primary first.
+fn regions(estate: &Estate) -> Vec<RegionInfo> {
     let mut regions: Vec<RegionInfo> = estate
         .regions
         .iter()
@@ -46,13 +57,18 @@ pub fn empty_snapshot(estate: &Estate, simulated: bool, now: DateTime<Utc>) -> S
         })
         .collect();
     regions.sort_by_key(|r| !r.primary);
+    regions
+}
+
+/// A snapshot with the estate's shape and no data.
+pub fn empty_snapshot(estate: &Estate, simulated: bool, now: DateTime<Utc>) -> Snapshot {
     Snapshot {
         taken_at: now,
         estate: estate.name.clone(),
         simulated,
         rto_minutes: estate.rto_minutes,
         rpo_minutes: estate.rpo_minutes,
-        regions,
+        regions: regions(estate),
         apps: estate
             .apps
             .iter()
@@ -134,5 +150,6 @@ pub fn empty_snapshot(estate: &Estate, simulated: bool, now: DateTime<Utc>) -> S
         activity: missing(SourceKind::Activity, "eventtypes/management/values"),
         inventory: missing(SourceKind::Inventory, "resources"),
         p95_source: p95_source(estate),
+        artifacts: artifacts_source(estate),
     }
 }

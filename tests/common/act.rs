@@ -296,6 +296,28 @@ impl Bench {
         ran
     }
 
+    /// What each step of `plan` reported, as journaled: (step number, report).
+    pub fn step_reports(&self, plan: &Plan) -> Vec<(usize, String)> {
+        self.records()
+            .into_iter()
+            .filter_map(|r| match r.entry {
+                journal::Entry::Step(s) if s.plan_id == plan.id => Some((s.n, s.report)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// When `plan` was confirmed, as its journaled intent records it.
+    pub fn confirmed_at(&self, plan: &Plan) -> chrono::DateTime<chrono::Utc> {
+        self.records()
+            .iter()
+            .find_map(|r| match &r.entry {
+                journal::Entry::Intent(i) if i.plan_id == plan.id => Some(i.confirmed_at),
+                _ => None,
+            })
+            .expect("the intent")
+    }
+
     /// An app's state in a snapshot.
     pub fn app<'s>(snap: &'s Snapshot, app: &str) -> &'s AppState {
         snap.apps

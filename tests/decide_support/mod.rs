@@ -125,6 +125,7 @@ pub fn build(sc: &Scenario) -> (Snapshot, Estate, DecideContext, DateTime<Utc>) 
                 false,
             )
         }),
+        artifacts: None,
     };
     (snap, estate, context(&sc.context), now)
 }

@@ -96,10 +96,11 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
             app.service
         ))
     })?;
+    let store = redeploy::store_words(cx.estate);
     let version = cx
         .state(&app.name)
-        .and_then(|s| redeploy::last_known_good(s).ok())
-        .map(|l| l.version)
+        .and_then(|s| redeploy::choose(s, cx.snap, &store).ok())
+        .map(|c| c.lkg.version)
         .or_else(|| cx.state(&source.name).and_then(running_version))
         .ok_or_else(|| {
             PlanError::NotApplicable(format!(

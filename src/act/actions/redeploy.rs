@@ -1,17 +1,20 @@
 //! Redeploy the last known good artifact: the newest successful deployment before the one now
-//! running, taken from the snapshot's deployment history, zip deployed from the artifact store
-//! (`{service}/{version}.zip`); then the settings baseline re-applied where it drifted, a restart
-//! if the app is still unhealthy, and a check of health and version.
+//! running, taken from the snapshot's deployment history, whose package the snapshot's listing
+//! of the artifact store holds (`{service}/{version}.zip`; newer ones without a package are
+//! passed over, and the plan says so), zip deployed from there; then the settings baseline
+//! re-applied where it drifted, a restart if the app is still unhealthy, and a check of health
+//! and version.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::super::catalogue::PlanError;
 use super::super::effect::SettingSource;
 use super::super::plan::{Expected, Risk};
 use super::{Ctx, Draft, running_version, steps, sync};
-use crate::model::{AppState, DeploymentRecord, Health};
+use crate::model::{AppState, DeploymentRecord, Health, Observed, Snapshot};
 
-/// The version to go back to and the version it replaces.
+/// A release known good in the history, and the version it would replace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LastKnownGood {
     /// The version to deploy.
@@ -26,9 +29,9 @@ fn when(d: &DeploymentRecord) -> Option<chrono::DateTime<chrono::Utc>> {
     d.ended.or(d.started)
 }
 
-/// The newest successful deployment, of another version, finished before the current (bad)
-/// version was deployed.
-pub fn last_known_good(state: &AppState) -> Result<LastKnownGood, String> {
+/// The releases known good in the history, newest first and one per version: successful
+/// deployments of another version, finished before the current (bad) version was deployed.
+pub fn known_good(state: &AppState) -> Result<Vec<LastKnownGood>, String> {
     let Some(history) = state.deployments.get() else {
         return Err(format!(
             "the deployment history of {} has not been observed",
@@ -50,30 +53,110 @@ pub fn last_known_good(state: &AppState) -> Result<LastKnownGood, String> {
             .filter_map(|d| d.started.or(d.ended))
             .max()
     });
-    let good = history.iter().find(|d| {
+    let mut good: Vec<LastKnownGood> = Vec::new();
+    for d in history {
         let success = ["success", "complete"]
             .iter()
             .any(|w| d.status.eq_ignore_ascii_case(w));
-        let other = d.version.is_some() && d.version != current;
         let before = match (bad_at, when(d)) {
             (Some(bad), Some(t)) => t < bad,
             (Some(_), None) => false,
             (None, _) => true,
         };
-        success && !d.in_progress && other && before
-    });
-    match good {
-        Some(d) => Ok(LastKnownGood {
-            version: d.version.clone().unwrap_or_default(),
-            deployment_id: d.id.clone(),
-            current,
-        }),
-        None => Err(format!(
+        let Some(version) = d.version.clone().filter(|v| Some(v) != current.as_ref()) else {
+            continue;
+        };
+        if success && !d.in_progress && before && !good.iter().any(|g| g.version == version) {
+            good.push(LastKnownGood {
+                version,
+                deployment_id: d.id.clone(),
+                current: current.clone(),
+            });
+        }
+    }
+    if good.is_empty() {
+        return Err(format!(
             "no successful deployment of another version before {} in the history of {}",
             current.as_deref().unwrap_or("the current one"),
             state.name
-        )),
+        ));
     }
+    Ok(good)
+}
+
+/// The newest release known good in the history (whatever the artifact store holds).
+pub fn last_known_good(state: &AppState) -> Result<LastKnownGood, String> {
+    known_good(state).map(|mut all| all.swap_remove(0))
+}
+
+/// The release a redeploy goes back to: the newest known good in the history whose package the
+/// artifact store lists, with the newer ones passed over and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// The release chosen.
+    pub lkg: LastKnownGood,
+    /// Newer known-good releases passed over: `2026.03.28: package … missing from …`.
+    pub skipped: Vec<String>,
+    /// What is not known about the store (its listing not read), when something is not.
+    pub store_note: Option<String>,
+}
+
+/// Chooses from the history of `state` and the artifact store's listing in `snap` (`store` is
+/// the store in words, `account/container`). Fails when no known-good release has its package
+/// listed; without a listing, the newest known good is chosen and the note says the package is
+/// looked for again before the deploy.
+pub fn choose(state: &AppState, snap: &Snapshot, store: &str) -> Result<Choice, String> {
+    let candidates = known_good(state)?;
+    let listed = snap.artifacts.as_ref().and_then(Observed::get);
+    let Some(listed) = listed else {
+        let why = snap
+            .artifacts
+            .as_ref()
+            .and_then(|o| o.error.as_ref())
+            .map_or_else(
+                || "not read yet".to_owned(),
+                |e| format!("its listing failed: {}", e.message),
+            );
+        let lkg = candidates.into_iter().next().ok_or("no candidate")?;
+        return Ok(Choice {
+            store_note: Some(format!(
+                "The artifact store {store} is not known ({why}): the package of {} is looked for \
+                 there again before the deploy, which stops if it is missing.",
+                lkg.version
+            )),
+            lkg,
+            skipped: Vec::new(),
+        });
+    };
+    let mut skipped = Vec::new();
+    for c in candidates {
+        let blob = format!("{}/{}.zip", state.service, c.version);
+        if listed.iter().any(|a| a.name == blob) {
+            return Ok(Choice {
+                lkg: c,
+                skipped,
+                store_note: None,
+            });
+        }
+        skipped.push(format!(
+            "{}: package {blob} missing from {store}",
+            c.version
+        ));
+    }
+    Err(format!(
+        "no release known good in the history of {} has its package in the artifact store ({})",
+        state.name,
+        skipped.join("; ")
+    ))
+}
+
+/// The estate's artifact store in words: `account/container` (empty without one).
+pub fn store_words(estate: &crate::config::Estate) -> String {
+    estate
+        .artifact_store
+        .as_ref()
+        .map(|a| format!("{}/{}", a.account, a.container))
+        .unwrap_or_default()
 }
 
 /// Plans a redeploy.
@@ -93,11 +176,14 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
     let state = cx
         .state(&app.name)
         .ok_or_else(|| PlanError::NotApplicable(format!("{} is not in the snapshot", app.name)))?;
-    let lkg = last_known_good(state).map_err(PlanError::NotApplicable)?;
+    let store = store_words(cx.estate);
+    let choice = choose(state, cx.snap, &store).map_err(PlanError::NotApplicable)?;
+    let lkg = &choice.lkg;
     let current = lkg.current.as_deref().unwrap_or("an unknown version");
-    let summary = format!(
-        "{} runs {current} ({}). The last known good version is {} (deployment {}).\n\
-         Its package {}/{}.zip is deployed from the artifact store, replacing every file.",
+    let mut summary = format!(
+        "{} runs {current} ({}). The last known good version with its package in the artifact \
+         store is {} (deployment {}).\n\
+         Its package {}/{}.zip is deployed from {store}, replacing every file.",
         app.name,
         state.health().label(),
         lkg.version,
@@ -105,6 +191,13 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         app.service,
         lkg.version
     );
+    if !choice.skipped.is_empty() {
+        let _ = write!(
+            summary,
+            "\nNewer known-good releases passed over: {}.",
+            choice.skipped.join("; ")
+        );
+    }
     let mut d = Draft::new(
         format!("Redeploy {} to {}", app.name, lkg.version),
         summary,
@@ -117,12 +210,31 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         ));
     };
     d.steps.push(deploy);
+    d.notes.extend(choice.store_note.clone());
 
-    // The settings baseline: the same service in another region, when it runs the version
-    // being restored and is healthy.
+    baseline(cx, app, state, &lkg.version, &mut d);
+    d.steps.push(steps::restart(cx.estate, app, true));
+    d.steps
+        .push(steps::verify_app(cx.estate, app, Some(&lkg.version)));
+    d.notes.push(format!(
+        "No undo: redeploying {current} would bring the fault back. Its package stays in the artifact store."
+    ));
+    Ok(d)
+}
+
+/// The settings baseline: the same service in another region, when it runs the version being
+/// restored and is healthy. Its drifted names (by digest, regional ones left alone) are copied
+/// from it in one read-modify-write step; the note says why when there is none.
+fn baseline(
+    cx: &Ctx<'_>,
+    app: &crate::config::App,
+    state: &AppState,
+    version: &str,
+    d: &mut Draft,
+) {
     let baseline = cx.estate.counterparts(app).find(|other| {
         cx.state(&other.name).is_some_and(|s| {
-            s.health() == Health::Healthy && running_version(s).as_deref() == Some(&lkg.version)
+            s.health() == Health::Healthy && running_version(s).as_deref() == Some(version)
         })
     });
     match baseline {
@@ -148,7 +260,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
                         format!(
                             "Re-apply the settings baseline from {} (runs {} and is healthy): {}",
                             base.name,
-                            lkg.version,
+                            version,
                             diff.words()
                         ),
                         set,
@@ -166,14 +278,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         }
         None => d.notes.push(format!(
             "No app of {} elsewhere runs {} healthily to serve as the settings baseline: settings are left as they are.",
-            app.service, lkg.version
+            app.service, version
         )),
     }
-    d.steps.push(steps::restart(cx.estate, app, true));
-    d.steps
-        .push(steps::verify_app(cx.estate, app, Some(&lkg.version)));
-    d.notes.push(format!(
-        "No undo: redeploying {current} would bring the fault back. Its package stays in the artifact store."
-    ));
-    Ok(d)
 }

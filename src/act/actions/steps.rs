@@ -344,3 +344,21 @@ pub fn verify_app(estate: &Estate, app: &App, version: Option<&str>) -> PlanStep
         }),
     }
 }
+
+/// Check that an app's health endpoint reports `version` again; its health is reported with it,
+/// not required (a swap that puts back a release not known to be healthy).
+pub fn verify_version(estate: &Estate, app: &App, version: &str) -> PlanStep {
+    PlanStep {
+        what: format!(
+            "Verify {} reports version {version} again (its health is reported, not required)",
+            app.name
+        ),
+        call: Some(RestCall::url("GET", health_url(estate, app), None)),
+        az: Some(format!("curl -sS {}", health_url(estate, app))),
+        effect: Effect::Verify(VerifyCheck::AppVersion {
+            app: app.name.clone(),
+            slot: "production".to_owned(),
+            version: version.to_owned(),
+        }),
+    }
+}

@@ -127,9 +127,12 @@ impl AzureEffects {
             Effect::MergeSettings { .. }
             | Effect::SyncKeys { .. }
             | Effect::ZipDeploy { .. }
-            | Effect::Verify(VerifyCheck::AppHealthy {
-                version: Some(_), ..
-            })
+            | Effect::Verify(
+                VerifyCheck::AppHealthy {
+                    version: Some(_), ..
+                }
+                | VerifyCheck::AppVersion { .. },
+            )
             | Effect::Swap { .. }
             | Effect::Restart { .. } => self.web_back(effect).await?,
             Effect::Verify(_) | Effect::WhatIf { .. } | Effect::Forensics { .. } => {
@@ -156,11 +159,14 @@ impl AzureEffects {
                     format!("{app} reports {running} ({health}); the deploy was of {version}"),
                 )
             }
-            Effect::Verify(VerifyCheck::AppHealthy {
-                app,
-                version: Some(version),
-                ..
-            }) => {
+            Effect::Verify(
+                VerifyCheck::AppHealthy {
+                    app,
+                    version: Some(version),
+                    ..
+                }
+                | VerifyCheck::AppVersion { app, version, .. },
+            ) => {
                 let (running, health) = self.running(app).await?;
                 Observation::holds(
                     running == *version,

@@ -64,22 +64,25 @@ impl AzureEffects {
         only_if_unhealthy: bool,
         progress: &StepProgress,
     ) -> Result<StepReport, ActError> {
+        let mut why = String::new();
         if only_if_unhealthy {
             let probe = self.client.probe_health(&self.health_url(app)?).await?;
             let status = probe.report.as_ref().map(|r| Health::parse(&r.status));
             if status == Some(Health::Healthy) {
                 return Ok(StepReport::words(format!(
-                    "{app} reports Healthy: not restarted"
+                    "skipped: {app} reports Healthy, so it is not restarted"
                 )));
             }
-            progress.note(format!(
-                "{app} answered {} ({}): restarting",
+            let seen = format!(
+                "{app} answered {} ({})",
                 probe.http_status,
                 status.map_or("no report", Health::label)
-            ));
+            );
+            progress.note(format!("{seen}: restarting"));
+            why = format!(": {seen}");
         }
         web::restart(&self.client, site_id, slot, false).await?;
-        Ok(StepReport::words(format!("restarted {app} ({slot})")))
+        Ok(StepReport::words(format!("restarted {app} ({slot}){why}")))
     }
 
     pub(super) async fn merge_settings(

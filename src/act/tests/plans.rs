@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 
 use super::super::actions::redeploy::last_known_good;
-use super::super::testkit::{BAD, GOOD, ORDERS_JPE, ORDERS_KRC, app_mut, bad_release, calm};
+use super::super::testkit::{
+    BAD, GOOD, ORDERS_JPE, ORDERS_KRC, app_mut, bad_release, calm, drop_artifact, now,
+};
 use super::super::{ConfirmKey, Effect, PlanError, Prompt, Risk, SettingSource, VerifyCheck};
 use super::{SUB, action, effect, line, ops, plan_ok, plan_on};
 use crate::decide::ActionKind;
@@ -56,6 +58,52 @@ fn swap_back_is_the_same_call_and_undoes_with_swap() {
     let p = plan_ok(ActionKind::SwapBack, ORDERS_KRC);
     assert_eq!(ops(&p), ["swap", "verify"]);
     assert_eq!(p.undo, Some(action(ActionKind::Swap, ORDERS_KRC)));
+}
+
+#[test]
+fn the_undo_of_a_rollback_promises_the_version_back_not_health() {
+    // After the rollback: production runs the good release, staging holds the bad one, which
+    // reports Unhealthy there. Swapping again puts it back; the check cannot promise Healthy.
+    let mut snap = bad_release();
+    let app = app_mut(&mut snap, ORDERS_KRC);
+    let (prod, staging) = (app.slots[0].health.clone(), app.slots[1].health.clone());
+    app.slots[0].health = staging;
+    app.slots[1].health = prod;
+    for kind in [ActionKind::Swap, ActionKind::SwapBack] {
+        let p = plan_on(kind, ORDERS_KRC, &snap).expect("a plan");
+        assert_eq!(
+            effect(&p, 1),
+            &Effect::Verify(VerifyCheck::AppVersion {
+                app: ORDERS_KRC.into(),
+                slot: "production".into(),
+                version: BAD.into(),
+            })
+        );
+        assert!(
+            p.steps[1].what.contains("not required"),
+            "{}",
+            p.steps[1].what
+        );
+        assert!(p.title.contains(&format!("Put {BAD} back")), "{}", p.title);
+        assert!(
+            p.summary.contains("puts the bad release back")
+                && p.summary.contains("health is reported, not required"),
+            "{}",
+            p.summary
+        );
+    }
+    // Health unknown in the slot: no health is promised either.
+    app_mut(&mut snap, ORDERS_KRC).slots[1]
+        .health
+        .value
+        .as_mut()
+        .expect("report")
+        .status = crate::model::Health::Unknown;
+    let p = plan_on(ActionKind::Swap, ORDERS_KRC, &snap).expect("a plan");
+    assert!(matches!(
+        effect(&p, 1),
+        Effect::Verify(VerifyCheck::AppVersion { .. })
+    ));
 }
 
 #[test]
@@ -144,6 +192,54 @@ fn redeploy_zip_deploys_the_good_package_then_reapplies_the_drifted_baseline_and
     );
     assert_eq!(p.risk, Risk::Medium);
     assert_eq!(p.undo, None);
+}
+
+#[test]
+fn redeploy_passes_over_a_known_good_release_whose_package_is_missing() {
+    let mut snap = bad_release();
+    drop_artifact(&mut snap, "orders-api", GOOD);
+    let p = plan_on(ActionKind::Redeploy, ORDERS_KRC, &snap).expect("a plan");
+    assert!(
+        matches!(effect(&p, 0), Effect::ZipDeploy { version, .. } if version == "2026.02.11"),
+        "{:?}",
+        effect(&p, 0)
+    );
+    assert!(
+        p.summary.contains(&format!(
+            "{GOOD}: package orders-api/{GOOD}.zip missing from stfuncartifactsprod/releases"
+        )),
+        "{}",
+        p.summary
+    );
+    // Neither has a package: no plan, and the reason names both.
+    drop_artifact(&mut snap, "orders-api", "2026.02.11");
+    match plan_on(ActionKind::Redeploy, ORDERS_KRC, &snap) {
+        Err(PlanError::NotApplicable(m)) => {
+            assert!(
+                m.contains("no release known good") && m.contains(GOOD) && m.contains("2026.02.11"),
+                "{m}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn redeploy_without_the_stores_listing_chooses_from_the_history_and_says_so() {
+    let mut snap = bad_release();
+    if let Some(o) = snap.artifacts.as_mut() {
+        o.value = None;
+        o.fail("403 AuthorizationPermissionMismatch", now());
+    }
+    let p = plan_on(ActionKind::Redeploy, ORDERS_KRC, &snap).expect("a plan");
+    assert!(matches!(effect(&p, 0), Effect::ZipDeploy { version, .. } if version == GOOD));
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("AuthorizationPermissionMismatch") && n.contains("looked for")),
+        "{:?}",
+        p.notes
+    );
 }
 
 #[test]

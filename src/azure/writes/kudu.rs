@@ -19,7 +19,7 @@ use crate::azure::client::{AzureClient, Method, RawAuth, RawOptions};
 use crate::azure::error::{Error, Result};
 use crate::azure::lro::{LroClock, LroOptions, LroProgress, TokioClock};
 use crate::azure::pipeline::{self, RequireTls, RetryClass};
-use crate::azure::queues::{QueueAuth, STORAGE_VERSION};
+use crate::azure::queues::{QueueAuth, QueueClient, STORAGE_VERSION};
 use crate::azure::redacted::Redacted;
 use crate::azure::shared_key::{SharedKey, SharedKeyPolicy, http_date};
 use crate::azure::wire::blob::BlobList;
@@ -250,6 +250,26 @@ pub async fn list_artifacts(
     container: &str,
 ) -> Result<Vec<Artifact>> {
     let pipeline = blob_pipeline(client, auth)?;
+    list_with(&pipeline, client.settings().timeout, account_url, container).await
+}
+
+/// [`list_artifacts`] through a Storage data-plane client's reads, with its authorisation (the
+/// observer's: it lists the store with the deployment history).
+pub async fn list_artifacts_with(
+    queues: &QueueClient,
+    account_url: &Url,
+    container: &str,
+) -> Result<Vec<Artifact>> {
+    let (pipeline, timeout) = queues.read_pipeline();
+    list_with(pipeline, timeout, account_url, container).await
+}
+
+async fn list_with(
+    pipeline: &azure_core::http::Pipeline,
+    timeout: std::time::Duration,
+    account_url: &Url,
+    container: &str,
+) -> Result<Vec<Artifact>> {
     let mut out = Vec::new();
     let mut marker: Option<String> = None;
     for _ in 0..crate::azure::client::MAX_PAGES {
@@ -271,7 +291,7 @@ pub async fn list_artifacts(
         let mut request = Request::new(url, Method::Get);
         request.insert_header("x-ms-version", STORAGE_VERSION);
         request.insert_header("x-ms-date", http_date(Utc::now()));
-        let reply = pipeline::send(&pipeline, &mut request, client.settings().timeout)
+        let reply = pipeline::send(pipeline, &mut request, timeout)
             .await?
             .error_for_status()?;
         let text = std::str::from_utf8(&reply.body).map_err(|_| Error::Decode {

@@ -1,11 +1,13 @@
-//! Per-app sources: health endpoints (every slot), deployment history, and configuration
-//! (settings, keys and functions, kept only as digests and states). Azure has no batch form of
-//! these reads, so each costs requests per app; request metrics, which has one, is `metrics`.
+//! Per-app sources: health endpoints (every slot), deployment history (with the artifact store's
+//! listing, one list per refresh), and configuration (settings, keys and functions, kept only as
+//! digests and states). Azure has no batch form of these reads, so each costs requests per app;
+//! request metrics, which has one, is `metrics`.
 
 use std::collections::BTreeMap;
 
 use crate::azure::error::Error;
 use crate::azure::reads::ResourceGroupRef;
+use crate::azure::writes::kudu;
 use crate::config::App;
 use crate::model::{SecretDigest, digest_map};
 use crate::observe::convert;
@@ -82,8 +84,41 @@ pub async fn health(ctx: &Ctx) {
     });
 }
 
-/// Reads deployment history for every slot.
+/// Reads deployment history for every slot, and the artifact store's listing beside it (what a
+/// redeploy chooses from is both).
 pub async fn deployments(ctx: &Ctx) {
+    tokio::join!(artifacts(ctx), deployment_history(ctx));
+}
+
+/// Lists the artifact store's release packages (every page), when the estate names a store.
+async fn artifacts(ctx: &Ctx) {
+    let Some(store) = ctx.estate.artifact_store.clone() else {
+        return;
+    };
+    let url = ctx
+        .estate
+        .endpoints
+        .blob
+        .replace("{account}", &store.account);
+    let listed = match url::Url::parse(&url) {
+        Ok(u) => kudu::list_artifacts_with(&ctx.queues, &u, &store.container)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(format!("the blob endpoint {url:?}: {e}")),
+    };
+    let now = ctx.clock.now();
+    ctx.update(|snap| {
+        if let Some(o) = snap.artifacts.as_mut() {
+            match listed {
+                Ok(list) => o.set(list.iter().map(convert::artifact).collect(), now),
+                Err(e) => o.fail(e, now),
+            }
+        }
+    });
+}
+
+/// Reads deployment history for every slot.
+async fn deployment_history(ctx: &Ctx) {
     let client = ctx.client.clone();
     let estate = ctx.estate.clone();
     let results = fan_out(app_slots(ctx), move |(app, slot)| {

@@ -315,6 +315,31 @@ pub enum Event {
         #[serde(default = "default_key")]
         name: String,
     },
+    /// An app slot's worker process is stuck (leaked connections hold its outbound ports): its
+    /// application check fails and most requests fail until the slot is restarted (`POST
+    /// …/restart` recycles the process). A deploy reloads only the Functions host and does not
+    /// clear it; a swap moves it with the slot's content.
+    #[serde(rename_all = "kebab-case")]
+    WorkerStuck {
+        /// When.
+        at: Offset,
+        /// The app.
+        app: String,
+        /// The slot.
+        #[serde(default = "production")]
+        slot: String,
+    },
+    /// A release's package is deleted from the artifact store (a retention rule, or by hand):
+    /// no longer listed, and a zip deploy from it fails to download it.
+    #[serde(rename_all = "kebab-case")]
+    ArtifactDeleted {
+        /// When.
+        at: Offset,
+        /// The service (the blob's folder).
+        service: String,
+        /// The version (the blob is `{service}/{version}.zip`).
+        version: String,
+    },
     /// An app's timer functions are enabled or disabled (`AzureWebJobs.<name>.Disabled`).
     #[serde(rename_all = "kebab-case")]
     Timers {
@@ -357,7 +382,9 @@ impl Event {
             | Self::MessagingOutage { at, .. }
             | Self::ClearMessagingOutage { at, .. }
             | Self::KeyDrift { at, .. }
-            | Self::Timers { at, .. } => *at,
+            | Self::Timers { at, .. }
+            | Self::WorkerStuck { at, .. }
+            | Self::ArtifactDeleted { at, .. } => *at,
         }
     }
 
@@ -388,6 +415,8 @@ impl Event {
             Self::ClearMessagingOutage { .. } => "clear-messaging-outage",
             Self::KeyDrift { .. } => "key-drift",
             Self::Timers { .. } => "timers",
+            Self::WorkerStuck { .. } => "worker-stuck",
+            Self::ArtifactDeleted { .. } => "artifact-deleted",
         }
     }
 }

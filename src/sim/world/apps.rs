@@ -90,6 +90,9 @@ pub struct SlotState {
     pub last_swap: Option<SwapRecord>,
     /// Restart times.
     pub restarts: Vec<DateTime<Utc>>,
+    /// Whether the slot's worker process is stuck (until a restart), over time. It moves with
+    /// the content on a swap.
+    pub stuck: History<bool>,
 }
 
 impl std::fmt::Debug for SlotState {
@@ -213,6 +216,15 @@ impl AppState {
         let v_target = self.slots[target].version.current().clone();
         self.slots[source].version.set(t, v_target);
         self.slots[target].version.set(t, v_source);
+        // The warmed-up workers go with the content, a stuck one included.
+        let (s_source, s_target) = (
+            *self.slots[source].stuck.current(),
+            *self.slots[target].stuck.current(),
+        );
+        if s_source != s_target {
+            self.slots[source].stuck.set(t, s_target);
+            self.slots[target].stuck.set(t, s_source);
+        }
         let taken = std::mem::take(&mut self.slots[source].deployments);
         self.slots[source].deployments =
             std::mem::replace(&mut self.slots[target].deployments, taken);

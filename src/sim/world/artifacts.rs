@@ -1,7 +1,8 @@
 //! The artifact store's content: one zip per service and version the estate has ever run or is
 //! about to run, named `{service}/{version}.zip`, in the estate's `[artifact-store]` container.
 //! Built from every slot's deployment records and the scenario's timeline deployments; a zip is
-//! listed from when the release pipeline uploaded it (an hour before its first deployment).
+//! listed from when the release pipeline uploaded it (an hour before its first deployment) until
+//! an `artifact-deleted` event removes it (for good).
 //!
 //! Owns the listing only; serving it (Blob service XML) is the server's job.
 
@@ -75,6 +76,12 @@ impl World {
                 version,
             })
             .filter(|b| b.last_modified <= self.now)
+            .filter(|b| {
+                !self
+                    .deleted_artifacts
+                    .iter()
+                    .any(|(t, name)| *t <= self.now && *name == b.name)
+            })
             .collect();
         // Blob names sort as strings, which is not the (service, version) order.
         blobs.sort_by(|a, b| a.name.cmp(&b.name));

@@ -94,7 +94,8 @@ fn check_event(estate: &Estate, e: &Event) -> Result<(), String> {
         | Event::Restart { app, slot, .. }
         | Event::SettingsDrift { app, slot, .. }
         | Event::KeyDrift { app, slot, .. }
-        | Event::Timers { app, slot, .. } => {
+        | Event::Timers { app, slot, .. }
+        | Event::WorkerStuck { app, slot, .. } => {
             check_slot(estate, app, slot, &what)?;
         }
         Event::Swap {
@@ -149,6 +150,16 @@ fn check_event(estate: &Estate, e: &Event) -> Result<(), String> {
                 .is_some_and(|fd| fd.origins.iter().any(|o| o.name == *origin));
             if !known {
                 return Err(format!("{what}: no Front Door origin {origin:?}"));
+            }
+        }
+        Event::ArtifactDeleted { service, .. } => {
+            if estate.artifact_store.is_none() {
+                return Err(format!("{what}: the estate names no artifact store"));
+            }
+            if !estate.apps.iter().any(|a| a.service == *service) {
+                return Err(format!(
+                    "{what}: no app of service {service:?} in the estate"
+                ));
             }
         }
         Event::BadVersion { .. }

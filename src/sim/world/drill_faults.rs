@@ -1,7 +1,9 @@
 //! The faults drills need beyond outages and failing checks: an app's runtime state corrupted
-//! (cleared only by a rebuild from its template), a messaging namespace out (its consumers fail
-//! their messaging check until it recovers or their geo-DR alias points at the partner), a key
-//! rotated in one app only, and an app's timer functions switched on or off.
+//! (cleared only by a rebuild from its template), a slot's worker stuck (cleared only by a
+//! restart), a messaging namespace out (its consumers fail their messaging check until it
+//! recovers or their geo-DR alias points at the partner), a key rotated in one app only, an
+//! app's timer functions switched on or off, and a release's package deleted from the artifact
+//! store.
 //!
 //! Owns these conditions and the timeline events that set them; health reads them here.
 
@@ -29,6 +31,15 @@ impl World {
                 let (a, _) = self.app_slot(app, PRODUCTION)?;
                 self.apps[a].corrupted.set(t, true);
             }
+            Event::WorkerStuck { app, slot, .. } => {
+                let (a, s) = self.app_slot(app, slot)?;
+                self.apps[a].slots[s].stuck.set(t, true);
+            }
+            Event::ArtifactDeleted {
+                service, version, ..
+            } => self
+                .deleted_artifacts
+                .push((t, super::artifacts::artifact_name(service, version))),
             Event::MessagingOutage { namespace, .. }
             | Event::ClearMessagingOutage { namespace, .. } => {
                 let out = matches!(event, Event::MessagingOutage { .. });
@@ -212,5 +223,60 @@ mod tests {
                 .expect("keys")
         };
         assert_ne!(keys(&before), keys(&w));
+    }
+
+    #[test]
+    fn a_stuck_worker_fails_its_slot_until_a_restart_and_a_deploy_does_not_clear_it() {
+        let mut w =
+            world_with("[[event]]\nkind='worker-stuck'\nat='1m'\napp='func-orders-prod-krc'\n");
+        let start = w.start();
+        let t = start + TimeDelta::minutes(2);
+        w.advance_to(t);
+        let a = w.app_index("func-orders-prod-krc").expect("app");
+        assert_eq!(w.health(a, 0, start).status, HealthStatus::Healthy);
+        let h = w.health(a, 0, t);
+        assert_eq!(h.checks["application"], HealthStatus::Unhealthy);
+        assert!(w.failure_probability(a, 0, t) > 0.5);
+        assert_eq!(w.health(a, 1, t).status, HealthStatus::Healthy, "staging");
+        let version = h.version.clone();
+        w.deploy(
+            "func-orders-prod-krc",
+            PRODUCTION,
+            &version,
+            "ZipDeploy",
+            "x",
+        )
+        .expect("deploy");
+        assert_eq!(w.health(a, 0, t).status, HealthStatus::Unhealthy);
+        w.restart("func-orders-prod-krc", PRODUCTION, "x")
+            .expect("restart");
+        assert_eq!(w.health(a, 0, t).status, HealthStatus::Healthy);
+        assert!(w.failure_probability(a, 0, t) < 0.05);
+    }
+
+    #[test]
+    fn a_deleted_package_leaves_the_artifact_store_for_good() {
+        let calm = world_with("");
+        let version = calm
+            .app("func-orders-prod-krc")
+            .and_then(|a| a.slot(PRODUCTION))
+            .map(|s| s.version.current().clone())
+            .expect("version");
+        let mut w = world_with(&format!(
+            "[[event]]\nkind='artifact-deleted'\nat='1m'\nservice='orders-api'\nversion='{version}'\n"
+        ));
+        let name = format!("orders-api/{version}.zip");
+        assert!(w.artifact_exists(&name), "listed before");
+        w.advance_to(w.start() + TimeDelta::minutes(2));
+        assert!(!w.artifact_exists(&name), "gone after");
+        assert!(
+            w.artifacts().iter().any(|b| b.service == "catalog-api"),
+            "only that package goes"
+        );
+        let text = "name='x'\ndescription='d'\nseed=1\nstart='2026-04-04T09:00:00Z'\n\
+                    [[event]]\nkind='artifact-deleted'\nat='1m'\nservice='nope-api'\nversion='1'\n";
+        let s = Scenario::parse(text, "x.toml").expect("parses");
+        let e = World::new(&Estate::demo(), &s).expect_err("an unknown service");
+        assert!(e.to_string().contains("nope-api"), "{e}");
     }
 }

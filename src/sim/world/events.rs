@@ -120,6 +120,10 @@ impl World {
         let (a, s) = self.app_slot(app, slot)?;
         let t = self.now;
         self.apps[a].slots[s].restarts.push(t);
+        // A restart recycles the worker process: a stuck one is cleared.
+        if *self.apps[a].slots[s].stuck.current() {
+            self.apps[a].slots[s].stuck.set(t, false);
+        }
         let name = self.apps[a].slots[s].name.clone();
         let op = if name == PRODUCTION {
             "Microsoft.Web/sites/restart/action"
@@ -291,7 +295,9 @@ impl World {
             | Event::MessagingOutage { .. }
             | Event::ClearMessagingOutage { .. }
             | Event::KeyDrift { .. }
-            | Event::Timers { .. } => self.apply_drill_fault(t, event)?,
+            | Event::Timers { .. }
+            | Event::WorkerStuck { .. }
+            | Event::ArtifactDeleted { .. } => self.apply_drill_fault(t, event)?,
             _ => self.apply_condition(t, event)?,
         }
         Ok(())

@@ -2,7 +2,7 @@
 //! version, durationMs, timestamp) and the platform's view of a resource (Resource Health).
 //!
 //! The application check follows the running version's failure probability (a bad release makes
-//! it Unhealthy); the storage and queue checks follow dependency failures and storage outages; a
+//! it Unhealthy) and fails while the runtime is corrupted or the slot's worker is stuck; the storage and queue checks follow dependency failures and storage outages; a
 //! region outage makes the app unreachable. The platform view only knows about platform problems
 //! (region and storage outages): a bad release is not one. Owns these rules, nothing else.
 
@@ -125,7 +125,10 @@ impl World {
             };
         }
         let profile = self.profile_at(&version, t);
-        let app_check = if self.corrupted(app, t) || profile.failure_probability >= UNHEALTHY_AT {
+        let app_check = if self.corrupted(app, t)
+            || *s.stuck.at(t)
+            || profile.failure_probability >= UNHEALTHY_AT
+        {
             HealthStatus::Unhealthy
         } else if profile.failure_probability >= DEGRADED_AT {
             HealthStatus::Degraded

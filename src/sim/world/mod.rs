@@ -163,6 +163,8 @@ pub struct World {
     deploy_seq: u64,
     infra: infra::Infra,
     ops: writes::Operations,
+    /// Artifact store blobs deleted, with when.
+    deleted_artifacts: Vec<(DateTime<Utc>, String)>,
 }
 
 impl World {
@@ -228,6 +230,7 @@ impl World {
             deploy_seq: 0,
             infra: infra::Infra::default(),
             ops: writes::Operations::default(),
+            deleted_artifacts: Vec::new(),
         };
         w.queues = build::queues(&w, estate, scenario);
         w.routing = build::routing(&w, estate);

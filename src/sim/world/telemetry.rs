@@ -63,6 +63,9 @@ impl World {
         if self.corrupted(app, t) {
             ok *= 0.3;
         }
+        if *a.slots[slot].stuck.at(t) {
+            ok *= 0.25;
+        }
         if !self.failing_messaging(app, t).is_empty() {
             ok *= 0.85;
         }
