@@ -355,6 +355,22 @@ async fn rebuild_shows_its_what_if_first_then_brings_a_broken_app_back() {
     assert!(az(&plan).contains("az deployment group create"));
     let shown = plan.preview_result.clone().expect("the preview ran");
     assert!(shown.contains(app), "{shown}");
+    // The template the az commands name is in the incident folder, as the preview showed it.
+    let file = format!("rebuild-{app}.json");
+    assert!(az(&plan).contains(&format!("--template-file {file}")));
+    assert!(shown.contains(&file), "{shown}");
+    let tpl: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(b.dir.join(&file)).expect("the template written"),
+    )
+    .expect("JSON");
+    assert!(
+        tpl["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .any(|r| r["type"] == "Microsoft.Web/sites" && r["name"] == app),
+        "{tpl}"
+    );
     // Without the preview shown, nothing can be confirmed.
     let mut unseen = plan.clone();
     unseen.preview_result = None;

@@ -32,8 +32,9 @@ fn template_step(cx: &Ctx<'_>, app: &App, what_if: bool) -> PlanStep {
     let name = deployment_name(cx, app);
     let tpl = template::for_app(cx.estate, app);
     let path = format!("{group_id}/providers/Microsoft.Resources/deployments/{name}");
-    let body = json!({"properties": {"mode": "Incremental", "template": template::summary(&tpl)}});
     let file = format!("rebuild-{}.json", app.name);
+    let shown = format!("<the template in {file}: {}>", template::summary(&tpl));
+    let body = json!({"properties": {"mode": "Incremental", "template": shown}});
     if what_if {
         PlanStep {
             what: format!(
@@ -172,6 +173,11 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         "No undo: a rebuild replaces the app's baseline; the forensic snapshot keeps what was there."
             .to_owned(),
     );
+    d.notes.push(format!(
+        "The preview writes the template to the incident folder as rebuild-{}.json: the az \
+         commands read it from there.",
+        app.name
+    ));
     d.notes.extend(forensics::missing_notes(cx, app));
     Ok(d)
 }

@@ -222,6 +222,7 @@ impl AzureEffects {
                 deployment_name,
                 template,
             } => {
+                let file = self.write_template(template)?;
                 let rg = group_of(group_id)?;
                 let params = json!({});
                 let req = TemplateRequest {
@@ -240,7 +241,7 @@ impl AzureEffects {
                 )
                 .await?;
                 Ok(StepReport {
-                    words: what_if_words(&r),
+                    words: format!("{}\nthe template: {file}", what_if_words(&r)),
                     names: r.changes.iter().map(|c| c.resource_id.clone()).collect(),
                     gaps: Vec::new(),
                 })
@@ -250,6 +251,7 @@ impl AzureEffects {
                 deployment_name,
                 template,
             } => {
+                let file = self.write_template(template)?;
                 let rg = group_of(group_id)?;
                 let params = json!({});
                 let req = TemplateRequest {
@@ -269,7 +271,7 @@ impl AzureEffects {
                 .await?;
                 Ok(StepReport {
                     words: format!(
-                        "deployment {deployment_name} {}{}",
+                        "deployment {deployment_name} {}{} (the template: {file})",
                         d.provisioning_state,
                         d.duration.map(|t| format!(" in {t}")).unwrap_or_default()
                     ),
@@ -283,6 +285,29 @@ impl AzureEffects {
             ))),
         }
     }
+
+    /// Writes the template into the incident folder as `rebuild-<app>.json` (the file the plan's
+    /// `az` commands name), before it is previewed or deployed; returns its path. A template
+    /// names resources only, never a secret.
+    fn write_template(&self, template: &serde_json::Value) -> Result<String, ActError> {
+        let file = format!("rebuild-{}.json", template_site(template));
+        let io = |e: std::io::Error| ActError::Io(format!("writing {file}: {e}"));
+        std::fs::create_dir_all(&self.incident_dir).map_err(io)?;
+        let path = self.incident_dir.join(&file);
+        let text =
+            serde_json::to_string_pretty(template).map_err(|e| ActError::Io(e.to_string()))?;
+        std::fs::write(&path, text).map_err(io)?;
+        Ok(path.display().to_string())
+    }
+}
+
+/// The name of the function app a rebuild template deploys (its `Microsoft.Web/sites`).
+fn template_site(template: &serde_json::Value) -> &str {
+    template["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["type"] == "Microsoft.Web/sites"))
+        .and_then(|r| r["name"].as_str())
+        .unwrap_or("app")
 }
 
 #[cfg(test)]
