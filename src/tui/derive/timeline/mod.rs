@@ -4,15 +4,23 @@
 //! screen's. First observations are not changes: a health seen for the first time is recorded
 //! only when it is not healthy, and the first read of a deployment history or of the activity log
 //! is the past, not news. Pure.
+//!
+//! Owns the entry types, [`diff`] and its ordering, and the health, deployment-history and queue
+//! comparisons. The activity log is read in `activity`, failing and recovering sources in
+//! `sources`. It must not touch the terminal or draw: the timeline pane renders these entries.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::{ActivityKind, AppState, Health, Observed, QueueState, Snapshot, SourceError};
+use crate::model::{AppState, Health, QueueState, Snapshot};
 
-use super::{site_of, superseded};
+mod activity;
+mod sources;
+
+use activity::activity;
+use sources::sources;
 
 /// What a timeline entry records; decides its symbol and style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,66 +187,6 @@ fn deployments(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
     }
 }
 
-fn activity(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
-    // As with deployments, the first read of the log is history, not news.
-    let Some(seen) = prev.activity.get().map(|log| {
-        log.iter()
-            .map(|e| (e.at, e.resource_id.as_str(), e.operation.as_str()))
-            .collect::<HashSet<_>>()
-    }) else {
-        return;
-    };
-    let log = next.activity.get().map_or(&[][..], Vec::as_slice);
-    for ev in log {
-        if seen.contains(&(ev.at, ev.resource_id.as_str(), ev.operation.as_str()))
-            || superseded(ev, log)
-        {
-            continue;
-        }
-        let what = match ev.kind {
-            ActivityKind::Swap => "swap",
-            // Kudu's history says more about a deployment (version, deployer); the log's line
-            // is only news when that history cannot be read.
-            ActivityKind::Deployment if kudu_read(next, &ev.resource_id) => continue,
-            ActivityKind::Deployment => "deployment",
-            ActivityKind::Restart => "restart",
-            ActivityKind::ConfigWrite => "configuration write",
-            ActivityKind::Other => continue,
-        };
-        let target = match site_of(&ev.resource_id) {
-            Some((app, Some(slot))) => format!("{app}/{slot}"),
-            Some((app, None)) => app.to_owned(),
-            None => ev.resource_id.clone(),
-        };
-        let by = ev
-            .caller
-            .as_deref()
-            .map(|c| format!(" by {c}"))
-            .unwrap_or_default();
-        // Success is the rule; only other outcomes are worth words.
-        let status = ev
-            .status
-            .as_deref()
-            .filter(|s| !s.eq_ignore_ascii_case("succeeded"))
-            .map(|s| format!(" ({s})"))
-            .unwrap_or_default();
-        out.push(entry(
-            ev.at,
-            EntryKind::Activity,
-            format!("{target}: {what}{by}{status}"),
-        ));
-    }
-}
-
-/// Whether the deployment history of the app a resource id names has been read.
-fn kudu_read(snap: &Snapshot, resource_id: &str) -> bool {
-    site_of(resource_id).is_some_and(|(app, _)| {
-        snap.apps
-            .iter()
-            .any(|a| a.name == app && a.deployments.get().is_some())
-    })
-}
-
 fn queues(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
     let target = Duration::minutes(i64::from(next.rpo_minutes));
     for q in &next.queues {
@@ -263,71 +211,6 @@ fn queues(prev: &Snapshot, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
                 q.name, q.region, next.rpo_minutes
             );
             out.push(entry(at, kind, text));
-        }
-    }
-}
-
-/// Every observed part of a snapshot, labelled, with its error.
-fn source_errors(snap: &Snapshot) -> Vec<(String, Option<&SourceError>)> {
-    fn add<'a, T>(v: &mut Vec<(String, Option<&'a SourceError>)>, what: &str, o: &'a Observed<T>) {
-        v.push((what.to_owned(), o.error.as_ref()));
-    }
-    let mut v = Vec::new();
-    for a in &snap.apps {
-        add(&mut v, &format!("site {}", a.name), &a.site);
-        for s in &a.slots {
-            add(&mut v, &format!("health {}/{}", a.name, s.name), &s.health);
-        }
-        add(&mut v, &format!("Resource Health {}", a.name), &a.platform);
-        add(&mut v, &format!("metrics {}", a.name), &a.metrics);
-        add(&mut v, &format!("deployments {}", a.name), &a.deployments);
-        add(&mut v, &format!("settings {}", a.name), &a.settings);
-        add(&mut v, &format!("keys {}", a.name), &a.keys);
-        add(&mut v, &format!("functions {}", a.name), &a.functions);
-    }
-    for (name, o) in [&snap.routes.traffic_manager, &snap.routes.front_door]
-        .into_iter()
-        .flatten()
-    {
-        add(&mut v, &format!("routes {name}"), o);
-    }
-    for q in &snap.queues {
-        add(
-            &mut v,
-            &format!("queue {} ({})", q.name, q.region),
-            &q.depth,
-        );
-    }
-    for s in &snap.storage {
-        add(&mut v, &format!("storage {}", s.name), &s.state);
-    }
-    for a in &snap.aliases {
-        add(&mut v, &format!("alias {}", a.name), &a.state);
-    }
-    add(&mut v, "activity log", &snap.activity);
-    add(&mut v, "inventory", &snap.inventory);
-    v
-}
-
-fn sources(prev: Option<&Snapshot>, next: &Snapshot, out: &mut Vec<TimelineEntry>) {
-    let before: Vec<_> = prev.map(source_errors).unwrap_or_default();
-    for (label, err) in source_errors(next) {
-        let was = before
-            .iter()
-            .find(|(l, _)| *l == label)
-            .and_then(|(_, e)| *e);
-        match (was, err) {
-            (None, Some(e)) => out.push(entry(
-                e.at,
-                EntryKind::SourceFailing,
-                format!("{label} failing: {}", e.message),
-            )),
-            (Some(_), None) => out.push(entry(
-                next.taken_at,
-                EntryKind::SourceRecovered,
-                format!("{label} answering again"),
-            )),
-            _ => {}
         }
     }
 }
@@ -388,49 +271,6 @@ mod tests {
         let staged = fixtures::snapshot_at(fixtures::STAGED - 60);
         let e = diff(Some(&staged), &fixtures::calm());
         assert!(e.iter().any(|e| e.kind == EntryKind::Deployment), "{e:#?}");
-    }
-
-    #[test]
-    fn one_operation_is_one_line_and_kudu_speaks_for_deployments() {
-        let calm = fixtures::calm();
-        let mut bad = fixtures::first_failure();
-        let log = bad.activity.value.as_mut().expect("a log");
-        let swap = log
-            .iter()
-            .find(|e| e.kind == ActivityKind::Swap)
-            .expect("the swap")
-            .clone();
-        let deploy = crate::model::ActivityEvent {
-            kind: ActivityKind::Deployment,
-            operation: "Microsoft.Web/sites/slots/deployments/write".to_owned(),
-            ..swap.clone()
-        };
-        log.push(crate::model::ActivityEvent {
-            at: swap.at - Duration::seconds(40),
-            status: Some("Started".to_owned()),
-            ..swap
-        });
-        log.push(deploy);
-        let e = diff(Some(&calm), &bad);
-        let activity: Vec<&str> = e
-            .iter()
-            .filter(|e| e.kind == EntryKind::Activity)
-            .map(|e| e.text.as_str())
-            .collect();
-        assert_eq!(
-            activity,
-            ["func-orders-prod-krc/staging: swap by release-pipeline"]
-        );
-        // Without Kudu's history, the log's deployment line is the only trace: it stays.
-        for app in &mut bad.apps {
-            app.deployments.value = None;
-        }
-        let e = diff(Some(&calm), &bad);
-        assert!(
-            e.iter()
-                .any(|e| e.kind == EntryKind::Activity && e.text.contains(": deployment by")),
-            "{e:#?}"
-        );
     }
 
     #[test]
