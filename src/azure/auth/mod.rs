@@ -1,48 +1,29 @@
 //! Credential selection: which azure_identity credential warroom uses, chosen by name (the
-//! `--credential` flag or `WARROOM_CREDENTIAL`) or by the default chain, and the OAuth scopes.
+//! `--credential` flag or `WARROOM_CREDENTIAL`) or by the default chain.
 //!
-//! Owns [`CredentialKind`] and [`build_credential`]. It must not read tokens or print them, and
-//! it reads the environment only through [`CredentialOptions::env`] (except managed identity,
-//! whose endpoint azure_identity reads from the process environment itself).
+//! Owns [`CredentialKind`], [`CredentialOptions`], the chain's plan and [`build_credential`].
+//! Building each single credential is `single`'s; the OAuth scopes are `scope`'s (re-exported
+//! here). It must not read tokens or print them, and it reads the environment only through
+//! [`CredentialOptions::env`] (except managed identity, whose endpoint azure_identity reads from
+//! the process environment itself).
 
 use super::chain::{CachedCredential, ChainCredential, ChainLink};
-use super::error::{Error, Result, describe_cause};
+use super::error::Result;
 use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
-use azure_core::credentials::{Secret, TokenCredential};
-use azure_core::http::{ClientOptions, Transport};
-use azure_identity::{
-    AzureCliCredential, AzureCliCredentialOptions, ClientAssertionCredentialOptions,
-    ClientSecretCredential, ClientSecretCredentialOptions, DeveloperToolsCredential,
-    DeveloperToolsCredentialOptions, Executor, ManagedIdentityCredential,
-    ManagedIdentityCredentialOptions, UserAssignedId, WorkloadIdentityCredential,
-    WorkloadIdentityCredentialOptions,
-};
+use azure_core::credentials::TokenCredential;
+use azure_core::http::ClientOptions;
+use azure_identity::Executor;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
-/// The OAuth scope for the Storage data plane (queues).
-pub const STORAGE_SCOPE: &str = "https://storage.azure.com/.default";
+mod scope;
+mod single;
 
-/// The OAuth scope for an ARM endpoint: its origin plus `/.default`
-/// (`https://management.azure.com/.default` for the public cloud).
-pub fn arm_scope(arm_base: &Url) -> String {
-    format!("{}/.default", arm_base.origin().ascii_serialization())
-}
-
-/// The OAuth scope for Azure Monitor's regional metrics data plane, from the endpoint template
-/// (`https://{region}.metrics.monitor.azure.com` gives `https://metrics.monitor.azure.com/.default`;
-/// a sovereign cloud's template gives its own host the same way): the template's origin without
-/// the `{region}.` label, plus `/.default`.
-pub fn metrics_scope(template: &str) -> String {
-    let base = template.replace("{region}.", "").replace("{region}", "");
-    match Url::parse(&base) {
-        Ok(url) => format!("{}/.default", url.origin().ascii_serialization()),
-        Err(_) => "https://metrics.monitor.azure.com/.default".to_owned(),
-    }
-}
+pub use scope::{STORAGE_SCOPE, arm_scope, metrics_scope};
+use single::{Unavailable, single};
 
 /// Which credential to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -245,132 +226,11 @@ pub fn build_credential(
     Ok(Some(Arc::new(CachedCredential::new(credential))))
 }
 
-fn auth_error(what: &str, e: &azure_core::Error) -> Error {
-    Error::Auth(format!("{what}: {}", describe_cause(e)))
-}
-
-fn single(kind: CredentialKind, options: &CredentialOptions) -> Result<Arc<dyn TokenCredential>> {
-    match kind {
-        CredentialKind::AzureCli => AzureCliCredential::new(Some(AzureCliCredentialOptions {
-            executor: options.executor.clone(),
-            ..AzureCliCredentialOptions::default()
-        }))
-        .map(|c| c as Arc<dyn TokenCredential>)
-        .map_err(|e| auth_error("Azure CLI credential", &e)),
-        CredentialKind::DeveloperTools => {
-            DeveloperToolsCredential::new(Some(DeveloperToolsCredentialOptions {
-                executor: options.executor.clone(),
-            }))
-            .map(|c| c as Arc<dyn TokenCredential>)
-            .map_err(|e| auth_error("developer tools credential", &e))
-        }
-        CredentialKind::ManagedIdentity => {
-            // A short connect timeout: on a machine without IMDS the address does not answer.
-            let http = reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(2))
-                .timeout(Duration::from_secs(20))
-                .build()
-                .map_err(|e| Error::Auth(format!("managed identity HTTP client: {e}")))?;
-            let client_options = ClientOptions {
-                transport: Some(Transport::new(Arc::new(http))),
-                ..options.client_options()
-            };
-            ManagedIdentityCredential::new(Some(ManagedIdentityCredentialOptions {
-                // The convention of Azure's other SDKs: AZURE_CLIENT_ID names a user-assigned
-                // identity.
-                user_assigned_id: options.var("AZURE_CLIENT_ID").map(UserAssignedId::ClientId),
-                client_options,
-            }))
-            .map(|c| c as Arc<dyn TokenCredential>)
-            .map_err(|e| auth_error("managed identity credential", &e))
-        }
-        CredentialKind::WorkloadIdentity => {
-            let missing: Vec<&str> = WORKLOAD_VARS
-                .into_iter()
-                .filter(|n| options.var(n).is_none())
-                .collect();
-            if !missing.is_empty() {
-                return Err(Error::Auth(format!(
-                    "workload identity needs {} to be set",
-                    missing.join(", ")
-                )));
-            }
-            WorkloadIdentityCredential::new(Some(WorkloadIdentityCredentialOptions {
-                credential_options: ClientAssertionCredentialOptions {
-                    client_options: options.client_options(),
-                },
-                client_id: options.var("AZURE_CLIENT_ID"),
-                tenant_id: options.var("AZURE_TENANT_ID"),
-                token_file_path: options.var("AZURE_FEDERATED_TOKEN_FILE").map(Into::into),
-            }))
-            .map(|c| c as Arc<dyn TokenCredential>)
-            .map_err(|e| auth_error("workload identity credential", &e))
-        }
-        CredentialKind::ClientSecret => {
-            let (Some(tenant), Some(client), Some(secret)) = (
-                options.var("AZURE_TENANT_ID"),
-                options.var("AZURE_CLIENT_ID"),
-                options.var("AZURE_CLIENT_SECRET"),
-            ) else {
-                return Err(Error::Auth(
-                    "client secret credential needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET".into(),
-                ));
-            };
-            ClientSecretCredential::new(
-                &tenant,
-                client,
-                Secret::new(secret),
-                Some(ClientSecretCredentialOptions {
-                    client_options: options.client_options(),
-                }),
-            )
-            .map(|c| c as Arc<dyn TokenCredential>)
-            .map_err(|e| auth_error("client secret credential", &e))
-        }
-        CredentialKind::None | CredentialKind::Chain => {
-            Err(Error::Auth(format!("{kind} is not a single credential")))
-        }
-    }
-}
-
-/// A chain link whose credential could not even be constructed; it fails with the reason.
-#[derive(Debug)]
-struct Unavailable(String);
-
-#[async_trait::async_trait]
-impl TokenCredential for Unavailable {
-    async fn get_token(
-        &self,
-        _scopes: &[&str],
-        _options: Option<azure_core::credentials::TokenRequestOptions<'_>>,
-    ) -> azure_core::Result<azure_core::credentials::AccessToken> {
-        Err(azure_core::Error::with_message(
-            azure_core::error::ErrorKind::Credential,
-            self.0.clone(),
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::azure::error::Error;
     use std::collections::HashMap;
-
-    #[test]
-    fn metrics_scope_drops_the_region_label() {
-        assert_eq!(
-            metrics_scope("https://{region}.metrics.monitor.azure.com"),
-            "https://metrics.monitor.azure.com/.default"
-        );
-        assert_eq!(
-            metrics_scope("https://{region}.metrics.monitor.azure.cn/"),
-            "https://metrics.monitor.azure.cn/.default"
-        );
-        assert_eq!(
-            metrics_scope("http://127.0.0.1:8080/_metrics/{region}"),
-            "http://127.0.0.1:8080/.default"
-        );
-    }
 
     fn env_of(pairs: &[(&str, &str)]) -> CredentialOptions {
         let map: HashMap<String, String> = pairs
@@ -476,17 +336,6 @@ mod tests {
         assert!(
             matches!(err, Error::Auth(ref m) if m.contains("HTTPS")),
             "{err}"
-        );
-    }
-
-    #[test]
-    fn scopes() {
-        let public = Url::parse("https://management.azure.com/").expect("url");
-        assert_eq!(arm_scope(&public), "https://management.azure.com/.default");
-        let gov = Url::parse("https://management.usgovcloudapi.net").expect("url");
-        assert_eq!(
-            arm_scope(&gov),
-            "https://management.usgovcloudapi.net/.default"
         );
     }
 }
