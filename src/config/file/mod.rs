@@ -6,9 +6,22 @@
 //!
 //! Names that other tables refer to are `Spanned` so that a dangling reference can be reported
 //! with its line and column.
+//!
+//! This module holds the file as a whole and the estate itself (`[estate]`, `[endpoints]`,
+//! subscriptions, regions, apps, `[monitoring]`); the routing and release tables are in `routing`,
+//! the storage, queue and alias tables in `data`. All are re-exported here.
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
+
+mod data;
+mod routing;
+
+pub use data::{GeoDrAliasEntry, QueueEntry, QueueKind, Replication, StorageAccountEntry};
+pub use routing::{
+    ArtifactStoreEntry, DEFAULT_ORIGIN_PRIORITY, DEFAULT_ORIGIN_WEIGHT, FdOriginEntry,
+    FrontDoorEntry, TmEndpointEntry, TmEndpointType, TrafficManagerEntry,
+};
 
 /// A whole estate file.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -254,181 +267,3 @@ pub struct AppEntry {
 
 /// The health endpoint path an app has when the file does not name one.
 pub const DEFAULT_HEALTH_PATH: &str = "/api/health";
-
-/// The kind of a Traffic Manager endpoint (the path segment ARM uses).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-pub enum TmEndpointType {
-    /// An Azure resource (`AzureEndpoints`).
-    AzureEndpoints,
-    /// Anything addressed by name (`ExternalEndpoints`).
-    ExternalEndpoints,
-    /// A child profile (`NestedEndpoints`).
-    NestedEndpoints,
-}
-
-/// `[traffic-manager]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct TrafficManagerEntry {
-    /// Profile name.
-    pub profile: String,
-    /// The region (by short name) whose resource group holds the profile.
-    pub region: Spanned<String>,
-    /// Endpoints of the profile.
-    #[serde(rename = "endpoint")]
-    pub endpoints: Vec<TmEndpointEntry>,
-}
-
-/// `[[traffic-manager.endpoint]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct TmEndpointEntry {
-    /// Endpoint name.
-    pub name: Spanned<String>,
-    /// Endpoint type.
-    #[serde(rename = "type", default = "default_tm_type")]
-    pub endpoint_type: TmEndpointType,
-    /// The app it routes to, by name.
-    pub app: Spanned<String>,
-    /// Priority (1 is tried first; 1 to 1000, unique within the profile).
-    pub priority: Spanned<u16>,
-}
-
-fn default_tm_type() -> TmEndpointType {
-    TmEndpointType::AzureEndpoints
-}
-
-/// `[front-door]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct FrontDoorEntry {
-    /// Profile name.
-    pub profile: String,
-    /// The region (by short name) whose resource group holds the profile.
-    pub region: Spanned<String>,
-    /// The origin group holding the regional apps.
-    pub origin_group: String,
-    /// Origins of the group.
-    #[serde(rename = "origin")]
-    pub origins: Vec<FdOriginEntry>,
-}
-
-/// `[[front-door.origin]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct FdOriginEntry {
-    /// Origin name.
-    pub name: Spanned<String>,
-    /// The app it routes to, by name.
-    pub app: Spanned<String>,
-    /// Priority (1 is tried first; 1 to 5); [`DEFAULT_ORIGIN_PRIORITY`] when absent.
-    pub priority: Option<Spanned<u16>>,
-    /// Weight within equal priority (1 to 1000); [`DEFAULT_ORIGIN_WEIGHT`] when absent.
-    pub weight: Option<Spanned<u16>>,
-}
-
-/// A Front Door origin's priority when the file does not give one.
-pub const DEFAULT_ORIGIN_PRIORITY: u16 = 1;
-/// A Front Door origin's weight when the file does not give one.
-pub const DEFAULT_ORIGIN_WEIGHT: u16 = 1000;
-
-/// `[artifact-store]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ArtifactStoreEntry {
-    /// Storage account name.
-    pub account: Spanned<String>,
-    /// Blob container holding the release zips.
-    pub container: String,
-}
-
-/// Storage redundancy (the SKU's suffix).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Replication {
-    /// Locally redundant.
-    Lrs,
-    /// Zone redundant.
-    Zrs,
-    /// Geo redundant.
-    Grs,
-    /// Read-access geo redundant.
-    Ragrs,
-    /// Geo-zone redundant.
-    Gzrs,
-    /// Read-access geo-zone redundant.
-    Ragzrs,
-}
-
-/// `[[storage-account]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct StorageAccountEntry {
-    /// Account name.
-    pub name: Spanned<String>,
-    /// The region (by short name) the account's primary lives in.
-    pub region: Spanned<String>,
-    /// Redundancy kind.
-    pub replication: Replication,
-    /// The Durable Functions task hub kept in this account, if any.
-    pub task_hub: Option<String>,
-}
-
-/// Queue kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum QueueKind {
-    /// An Azure Storage queue.
-    Storage,
-    /// A Service Bus queue.
-    ServiceBus,
-    /// An Event Hubs consumer group.
-    EventHubs,
-}
-
-impl QueueKind {
-    /// The name the file uses for this kind.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Storage => "storage",
-            Self::ServiceBus => "service-bus",
-            Self::EventHubs => "event-hubs",
-        }
-    }
-}
-
-/// `[[queue]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct QueueEntry {
-    /// Queue name (for Event Hubs, the event hub's name).
-    pub name: String,
-    /// Queue kind.
-    pub kind: Spanned<QueueKind>,
-    /// The storage account (storage queues) or namespace (Service Bus, Event Hubs).
-    pub account: Spanned<String>,
-    /// The region (by short name) the account or namespace is in.
-    pub region: Spanned<String>,
-    /// The app that consumes it.
-    pub app: Spanned<String>,
-    /// The consumer group (Event Hubs only).
-    pub consumer_group: Option<Spanned<String>>,
-}
-
-/// `[[geo-dr-alias]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct GeoDrAliasEntry {
-    /// Alias name.
-    pub name: Spanned<String>,
-    /// Service Bus or Event Hubs.
-    pub kind: Spanned<QueueKind>,
-    /// The primary namespace.
-    pub primary_namespace: Spanned<String>,
-    /// Region of the primary namespace.
-    pub primary_region: Spanned<String>,
-    /// The secondary namespace.
-    pub secondary_namespace: Spanned<String>,
-    /// Region of the secondary namespace.
-    pub secondary_region: Spanned<String>,
-}
