@@ -3,9 +3,11 @@
 //! release whose package was deleted is passed over, and the plan says so), zip deployed through
 //! Kudu, the settings baseline re-applied where it drifted (names in the plan, values masked,
 //! the result read back by digest), and the restart run only when the app is still unhealthy
-//! after the deploy (journaled as skipped when it is not). Each plan is made from a real
-//! snapshot, confirmed as its risk asks, executed with the intent on disk before every call, and
-//! its effect seen through the client in a fresh snapshot.
+//! once it has had its warm-up window after the deploy (its health probed on the virtual clock
+//! meanwhile; journaled as skipped, with how long it took, when it turns healthy, and with what
+//! it still answered when it does not). Each plan is made from a real snapshot, confirmed as its
+//! risk asks, executed with the intent on disk before every call, and its effect seen through the
+//! client in a fresh snapshot.
 
 #[path = "common/act.rs"]
 mod bench;
@@ -13,9 +15,13 @@ mod bench;
 mod wire;
 
 use bench::{Bench, Ran, az, setting_digest};
-use warroom::act::{ConfirmKey, Effect, OutcomeStatus, Plan, PlanError, Prompt, Risk};
+use chrono::{DateTime, TimeDelta, Utc};
+use warroom::act::{
+    ConfirmKey, Effect, OutcomeStatus, Plan, PlanError, ProgressEvent, Prompt, Risk,
+};
 use warroom::config::Estate;
 use warroom::decide::ActionKind;
+use warroom::journal::Entry;
 use warroom::model::Health;
 use warroom::sim::Scenario;
 use warroom::sim::scenario::{Event, Offset};
@@ -78,6 +84,40 @@ fn restart_report(b: &Bench, plan: &Plan) -> String {
         .into_iter()
         .find_map(|(i, r)| (i == n).then_some(r))
         .expect("the restart step journaled")
+}
+
+/// When each step of `plan` was journaled done (virtual time), by step number.
+fn step_times(b: &Bench, plan: &Plan) -> Vec<(usize, DateTime<Utc>)> {
+    b.records()
+        .into_iter()
+        .filter_map(|r| match r.entry {
+            Entry::Step(s) if s.plan_id == plan.id => Some((s.n, r.at)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The step number (from 1) of the plan's restart.
+fn restart_step(plan: &Plan) -> usize {
+    plan.steps
+        .iter()
+        .position(|s| matches!(s.effect, Effect::Restart { .. }))
+        .expect("a restart step")
+        + 1
+}
+
+/// How long the restart step took (from the step before it being journaled to it being
+/// journaled), in virtual time.
+fn restart_took(b: &Bench, plan: &Plan) -> TimeDelta {
+    let n = restart_step(plan);
+    let times = step_times(b, plan);
+    let at = |k: usize| {
+        times
+            .iter()
+            .find_map(|(i, t)| (*i == k).then_some(*t))
+            .expect("journaled")
+    };
+    at(n) - at(n - 1)
 }
 
 fn restarted(ran: &Ran) -> bool {
@@ -274,21 +314,32 @@ async fn redeploy_reapplies_the_drifted_baseline_and_skips_the_restart_once_heal
             Effect::MergeSettings { .. },
             Effect::Restart {
                 only_if_unhealthy: true,
+                warm_up_secs: 120,
                 ..
             },
             Effect::Verify(_)
         ]
     ));
+    assert!(
+        plan.steps[2].what.contains("after a warm-up of up to 2m"),
+        "the plan says the window: {}",
+        plan.steps[2].what
+    );
 
     let ran = b
         .execute(&plan, &bench::typed(&plan), &bench::reasons(&plan))
         .await;
     assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
     assert!(ran.wrote("PUT", "/config/appsettings"), "{:?}", ran.writes);
-    // Healthy on the good release after the deploy: the restart is skipped, and journaled so.
+    // Healthy on the good release after the deploy (this scenario starts hosts warm): the
+    // restart is skipped at the first probe with no wait, and journaled so.
     assert!(!restarted(&ran), "{:?}", ran.writes);
     let report = restart_report(&b, &plan);
-    assert!(report.starts_with("skipped"), "{report}");
+    assert_eq!(
+        report,
+        format!("{ORDERS} healthy at the first probe: restart skipped")
+    );
+    assert_eq!(restart_took(&b, &plan), TimeDelta::zero());
     let after = b.snapshot().await;
     for name in [CHANGED, MISSING] {
         assert!(
@@ -341,12 +392,97 @@ async fn redeploy_restarts_an_app_still_unhealthy_after_the_deploy() {
         })
         .expect("the restart");
     assert!(deploy_at < restart_at, "the restart comes after the deploy");
+    // It was given the whole warm-up window first, on the virtual clock: probed every 10 s for
+    // two minutes, still answering 503 with its report at the end.
     let report = restart_report(&b, &plan);
+    assert_eq!(
+        report,
+        format!("{ORDERS} still 503 (unhealthy) after 2m: restarted {ORDERS} (production)")
+    );
+    assert_eq!(restart_took(&b, &plan), TimeDelta::minutes(2));
+    let n = restart_step(&plan);
+    let polls: Vec<&str> = b
+        .progress
+        .iter()
+        .filter(|p| p.plan_id == plan.id && p.step == n)
+        .filter_map(|p| match &p.event {
+            ProgressEvent::Poll { status, .. } => Some(status.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        polls.len(),
+        12,
+        "probes at 0, 10, … 110 s, then 120 s: {polls:#?}"
+    );
     assert!(
-        report.starts_with("restarted") && report.contains("unhealthy"),
-        "{report}"
+        polls[0].contains("answers 503 (unhealthy) after 0s; warming up, up to 2m"),
+        "{polls:#?}"
     );
     let after = b.snapshot().await;
+    assert_eq!(production_version(&after).as_deref(), Some(GOOD));
+    assert_eq!(Bench::app(&after, ORDERS).health(), Health::Healthy);
+    b.assert_secret_free();
+}
+
+#[tokio::test]
+async fn redeploy_waits_out_a_cold_start_and_sends_no_restart_once_the_app_answers_healthy() {
+    // Hosts start cold here: a freshly deployed slot answers 503 without a report for 40 s.
+    let mut scenario = bad_release_with(Vec::new());
+    scenario.defaults.cold_start_seconds = 40.0;
+    let mut b = Bench::start_with(Estate::demo(), scenario, 5 * 60).await;
+    let plan = b.plan(ActionKind::Redeploy, ORDERS).await;
+    assert_eq!(deployed(&plan), GOOD);
+    let ran = b
+        .execute(&plan, &bench::typed(&plan), &bench::reasons(&plan))
+        .await;
+    assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    assert!(ran.outcome.verified(), "{}", ran.outcome.words());
+    assert!(ran.wrote("POST", "/api/zipdeploy"), "{:?}", ran.writes);
+    assert!(
+        !restarted(&ran),
+        "healthy within the window: no restart is sent {:?}",
+        ran.writes
+    );
+
+    // The warm-up began when the step before the restart was journaled; the host answers from
+    // the deployment's end plus 40 s; the first probe at or after that (every 10 s) is healthy.
+    let after = b.snapshot().await;
+    let deployment = Bench::app(&after, ORDERS)
+        .deployments
+        .get()
+        .expect("deployments read")
+        .iter()
+        .find(|d| d.active && d.slot == "production")
+        .cloned()
+        .expect("the redeploy's record");
+    assert_eq!(deployment.version.as_deref(), Some(GOOD));
+    let warm_at = deployment.ended.expect("finished") + TimeDelta::seconds(40);
+    let n = restart_step(&plan);
+    let began = step_times(&b, &plan)
+        .into_iter()
+        .find_map(|(i, t)| (i == n - 1).then_some(t))
+        .expect("the step before the restart");
+    let left = (warm_at - began).num_seconds();
+    assert!(
+        left > 0,
+        "still starting when the restart step began ({left}s left)"
+    );
+    let waited = (left + 9) / 10 * 10;
+    let report = restart_report(&b, &plan);
+    assert_eq!(
+        report,
+        format!("{ORDERS} healthy after {waited}s: restart skipped")
+    );
+    assert_eq!(restart_took(&b, &plan), TimeDelta::seconds(waited));
+    // What it saw meanwhile: the cold host's 503 without a report.
+    let saw_cold = b.progress.iter().any(|p| {
+        p.plan_id == plan.id
+            && p.step == n
+            && matches!(&p.event, ProgressEvent::Poll { status, .. }
+                if status.contains("answers 503 (no report)"))
+    });
+    assert!(saw_cold, "the probes saw the cold start");
     assert_eq!(production_version(&after).as_deref(), Some(GOOD));
     assert_eq!(Bench::app(&after, ORDERS).health(), Health::Healthy);
     b.assert_secret_free();

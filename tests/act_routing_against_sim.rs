@@ -1,20 +1,26 @@
 //! The routing actions end to end against the simulator: Traffic Manager endpoint and Front
 //! Door origin disable with their undo (enable), timers moved to the other region and back, and
 //! the regional failover on the demo estate (both routers) and on estates with only one of them.
-//! Each change is seen afterwards in a fresh snapshot read through the client.
+//! Each change is seen afterwards in a fresh snapshot read through the client. The failover reads
+//! every write back once traffic has moved, before the health checks; a route switched back by
+//! hand in between fails that read-back, and the outcome and journal say so.
 
 #[path = "common/act.rs"]
 mod bench;
 #[path = "common/wire.rs"]
 mod wire;
 
-use bench::{Bench, az, gates_needed};
-use warroom::act::{ConfirmKey, Effect, Prompt, Risk, SettingSource, VerifyCheck};
+use bench::{Bench, Ran, az, gates_needed};
+use warroom::act::{
+    ConfirmKey, Effect, OutcomeStatus, Plan, Prompt, Risk, SettingSource, VerifyCheck,
+};
 use warroom::azure::writes::governance::list_alert_processing_rules;
 use warroom::config::Estate;
 use warroom::decide::{ActionKind, GateId, ProposedAction};
+use warroom::journal::Entry;
 use warroom::model::{RouteState, Routing, Snapshot};
 use warroom::sim::Scenario;
+use warroom::sim::scenario::Toggle;
 
 const OUTAGE: &str = "region-outage";
 /// Three minutes in: krc has been down for two.
@@ -248,8 +254,80 @@ async fn timers_move_to_the_secondary_and_their_undo_moves_them_back() {
     b.assert_secret_free();
 }
 
-/// Runs `failover krc` on `estate` in the outage; returns the bench and the snapshot after.
-async fn failover(estate: Estate) -> (Bench, Snapshot) {
+/// The failover's read-back check: where it is in the plan, the writes it reads back.
+fn read_back(plan: &Plan) -> (usize, &[Effect]) {
+    plan.steps
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| match &s.effect {
+            Effect::Verify(VerifyCheck::ReadBack { effects }) => Some((i, effects.as_slice())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("a read-back check: {:#?}", plan.steps))
+}
+
+/// Checks the failover plan reads every write back once traffic has moved (after the last
+/// route change, before the serving apps' health checks), that the check passed, and returns
+/// its journaled report.
+fn assert_read_back(b: &Bench, ran: &Ran) -> String {
+    let plan = &ran.plan;
+    let (check, effects) = read_back(plan);
+    let writes: Vec<&Effect> = plan
+        .steps
+        .iter()
+        .map(|s| &s.effect)
+        .filter(|e| !e.is_read_only())
+        .collect();
+    assert_eq!(
+        effects.iter().collect::<Vec<_>>(),
+        writes,
+        "every write, routes included"
+    );
+    let last_write = plan
+        .steps
+        .iter()
+        .rposition(|s| !s.effect.is_read_only())
+        .expect("writes");
+    let last_route = plan
+        .steps
+        .iter()
+        .rposition(|s| matches!(s.effect, Effect::TmStatus { .. } | Effect::FdState { .. }))
+        .expect("a route change");
+    assert!(
+        last_route < check && last_write + 1 == check,
+        "after the writes"
+    );
+    let health = &plan.steps[check + 1..];
+    assert!(
+        !health.is_empty()
+            && health
+                .iter()
+                .all(|s| matches!(s.effect, Effect::Verify(VerifyCheck::AppHealthy { .. }))),
+        "the health checks follow: {health:#?}"
+    );
+    assert!(
+        ran.outcome.words().starts_with("succeeded and verified"),
+        "{}",
+        ran.outcome.words()
+    );
+    let report = b
+        .step_reports(plan)
+        .into_iter()
+        .find_map(|(n, r)| (n == check + 1).then_some(r))
+        .expect("the read-back is journaled");
+    assert_eq!(ran.outcome.verified.first(), Some(&report));
+    assert_eq!(
+        report.matches('✓').count(),
+        effects.len(),
+        "one line per write, each in place: {report}"
+    );
+    assert!(!report.contains('✗'), "{report}");
+    report
+}
+
+/// Runs `failover krc` on `estate` in the outage; returns the bench, the snapshot after and the
+/// read-back check's journaled report.
+async fn failover(estate: Estate) -> (Bench, Snapshot, String) {
     let scenario = Scenario::builtin(OUTAGE).expect("scenario");
     let mut b = Bench::start_with(estate, scenario, IN_OUTAGE).await;
     let plan = b.plan(ActionKind::Failover, "krc").await;
@@ -289,6 +367,13 @@ async fn failover(estate: Estate) -> (Bench, Snapshot) {
     let before = b.snapshot().await;
     let ran = b.execute(&plan, "krc", &bench::reasons(&plan)).await;
     assert!(ran.outcome.succeeded(), "{}", ran.outcome.words());
+    let report = assert_read_back(&b, &ran);
+    assert!(
+        report.contains("✓ settings of func-reconcile-prod-jpe in place: AzureWebJobs.NightlyReconcile.Disabled=false")
+            && report.contains("✓ settings of func-reconcile-prod-krc in place: AzureWebJobs.NightlyReconcile.Disabled=true")
+            && report.contains("warroom-suppress-krc"),
+        "{report}"
+    );
     let after = b.snapshot().await;
     assert_eq!(
         queue_conn(&after),
@@ -325,12 +410,17 @@ async fn failover(estate: Estate) -> (Bench, Snapshot) {
         "the suppression rule is listed"
     );
     b.assert_secret_free();
-    (b, after)
+    (b, after, report)
 }
 
 #[tokio::test]
 async fn failover_on_the_demo_estate_moves_both_routers_timers_and_alerts() {
-    let (b, after) = failover(Estate::demo()).await;
+    let (b, after, report) = failover(Estate::demo()).await;
+    assert!(
+        report.contains("✓ endpoint primary-endpoint reads Disabled")
+            && report.contains("✓ origin origin-primary reads Disabled"),
+        "{report}"
+    );
     assert!(!route(&after, true, "primary-endpoint").enabled);
     assert!(route(&after, true, "secondary-endpoint").enabled);
     assert!(!route(&after, false, "origin-primary").enabled);
@@ -347,7 +437,11 @@ async fn failover_on_the_demo_estate_moves_both_routers_timers_and_alerts() {
 async fn failover_through_traffic_manager_alone_and_through_front_door_alone() {
     let mut tm_only = Estate::demo();
     tm_only.front_door = None;
-    let (b, after) = failover(tm_only).await;
+    let (b, after, report) = failover(tm_only).await;
+    assert!(
+        report.contains("✓ endpoint primary-endpoint reads Disabled") && !report.contains("origin"),
+        "{report}"
+    );
     assert!(after.routes.front_door.is_none());
     assert!(!route(&after, true, "primary-endpoint").enabled);
     assert!(route(&after, true, "secondary-endpoint").enabled);
@@ -360,7 +454,11 @@ async fn failover_through_traffic_manager_alone_and_through_front_door_alone() {
 
     let mut fd_only = Estate::demo();
     fd_only.traffic_manager = None;
-    let (b, after) = failover(fd_only).await;
+    let (b, after, report) = failover(fd_only).await;
+    assert!(
+        report.contains("✓ origin origin-primary reads Disabled") && !report.contains("endpoint"),
+        "{report}"
+    );
     assert!(after.routes.traffic_manager.is_none());
     assert!(!route(&after, false, "origin-primary").enabled);
     assert!(route(&after, false, "origin-secondary").enabled);
@@ -370,4 +468,64 @@ async fn failover_through_traffic_manager_alone_and_through_front_door_alone() {
             .iter()
             .any(|r| r.path.contains("trafficManagerProfiles"))
     );
+}
+
+#[tokio::test]
+async fn a_failover_whose_route_is_switched_back_by_hand_fails_its_read_back_before_any_health_check()
+ {
+    let mut b = Bench::start(OUTAGE, IN_OUTAGE).await;
+    let plan = b.plan(ActionKind::Failover, "krc").await;
+    let (check, _) = read_back(&plan);
+    let ran = b
+        .execute_meddled(
+            &plan,
+            "krc",
+            &bench::reasons(&plan),
+            Box::new(|w| {
+                // Someone puts the failed region back into rotation by hand between the
+                // console's writes and its check.
+                w.set_endpoint_status("primary-endpoint", Toggle::Enabled, "someone@example.com")
+                    .expect("the endpoint exists");
+            }),
+        )
+        .await;
+    assert!(
+        ran.wrote("PATCH", "/primary-endpoint"),
+        "the endpoint was disabled: {:?}",
+        ran.writes
+    );
+    let OutcomeStatus::Failed { step, what, error } = &ran.outcome.status else {
+        panic!("the read-back fails: {}", ran.outcome.words());
+    };
+    assert_eq!(*step, check + 1, "the read-back is the step that failed");
+    assert!(
+        what.starts_with("Verify the failover's writes read back"),
+        "{what}"
+    );
+    assert!(
+        error.starts_with("verification failed: ")
+            && error.contains("✗ endpoint primary-endpoint reads Enabled")
+            && error.contains("✓ origin origin-primary reads Disabled"),
+        "{error}"
+    );
+    // It stops there: the health checks of jpe, which would pass, do not hide it.
+    assert_eq!(ran.outcome.steps_done, check);
+    assert!(!ran.outcome.verified());
+    let journaled = b
+        .records()
+        .into_iter()
+        .find_map(|r| match r.entry {
+            Entry::Outcome(o) if o.plan_id == plan.id => Some(o),
+            _ => None,
+        })
+        .expect("the outcome is journaled");
+    assert_eq!(journaled.failed_step, Some(check + 1));
+    assert!(
+        journaled
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("primary-endpoint reads Enabled")),
+        "{journaled:?}"
+    );
+    b.assert_secret_free();
 }

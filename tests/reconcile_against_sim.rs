@@ -2,7 +2,9 @@
 //! read back through AzureEffects. Each case reconciles the same intent twice: before the plan
 //! ran (the change is not in place) and after it ran to the end (in place), for a swap, a Traffic
 //! Manager disable, a Front Door disable, timers (settings flags), a settings and keys sync
-//! (compared by digest, partly in place after a crash between two writes) and a release freeze (a lock). A restart is said to leave no trace.
+//! (compared by digest, partly in place after a crash between two writes), a release freeze (a lock)
+//! and a regional failover (each write read back, its read-back and health checks skipped as
+//! read-only). A restart is said to leave no trace.
 
 #[path = "common/act.rs"]
 mod bench;
@@ -134,6 +136,55 @@ async fn a_front_door_disable_is_in_place_once_the_origin_reads_disabled() {
             .checks
             .iter()
             .any(|c| c.contains("origin-primary reads Disabled")),
+        "{:#?}",
+        after.checks
+    );
+}
+
+#[tokio::test]
+async fn a_failover_is_read_back_write_by_write_and_its_checks_are_skipped() {
+    let mut b = Bench::start("region-outage", 3 * 60).await;
+    let plan = b.plan(ActionKind::Failover, "krc").await;
+    let writes: Vec<(usize, &str)> = plan
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.effect.is_read_only())
+        .map(|(i, s)| (i + 1, s.what.as_str()))
+        .collect();
+    let checks = plan.steps.len() - writes.len();
+    assert!(
+        checks >= 2
+            && plan.steps.iter().any(|s| matches!(
+                s.effect,
+                Effect::Verify(warroom::act::VerifyCheck::ReadBack { .. })
+            )),
+        "a read-back and health checks: {:#?}",
+        plan.steps
+    );
+    let (before, after) = before_and_after(&mut b, &plan).await;
+    assert_eq!(before.found, Found::NotInPlace, "{:#?}", before.checks);
+    assert_eq!(after.found, Found::InPlace, "{:#?}", after.checks);
+    // One line per write, in step order; the read-back and the health checks only read, so
+    // they are not reconciled (nor their copies of the writes read twice).
+    for r in [&before, &after] {
+        assert_eq!(r.checks.len(), writes.len(), "{:#?}", r.checks);
+        for (line, (n, what)) in r.checks.iter().zip(&writes) {
+            assert!(
+                line.contains(&format!("step {n} ({what}, not journaled)")),
+                "{line}"
+            );
+        }
+    }
+    assert!(
+        after
+            .checks
+            .iter()
+            .any(|c| c.contains("primary-endpoint reads Disabled"))
+            && after
+                .checks
+                .iter()
+                .any(|c| c.contains("origin-primary reads Disabled")),
         "{:#?}",
         after.checks
     );

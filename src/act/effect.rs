@@ -133,6 +133,11 @@ pub enum VerifyCheck {
     },
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(v: &u64) -> bool {
+    *v == 0
+}
+
 /// One concrete operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -156,6 +161,12 @@ pub enum Effect {
         slot: String,
         /// Probe first and restart only when the app is not healthy.
         only_if_unhealthy: bool,
+        /// With `only_if_unhealthy`: how long the app may take to warm up (a cold start after a
+        /// deploy), in seconds. Its health is probed until it is Healthy or the window has
+        /// passed, and it is restarted only if still not healthy then. 0 (and journals written
+        /// before the window) probes once.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        warm_up_secs: u64,
     },
     /// Read-modify-write of app settings: the named settings are added or changed, every other
     /// setting is kept; nothing is deleted.

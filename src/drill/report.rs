@@ -228,9 +228,11 @@ fn tested(out: &mut String, records: &[Record]) {
     }
 }
 
+/// A code block inside a checklist item: every line indented with the item, those of a
+/// command that spans several lines (a check's reads) included, so the block stays in the item.
 fn code(out: &mut String, lines: &[String]) {
     out.push_str("\n  ```sh\n");
-    for l in lines {
+    for l in lines.iter().flat_map(|l| l.lines()) {
         let _ = writeln!(out, "  {l}");
     }
     out.push_str("  ```\n");

@@ -1,13 +1,19 @@
 //! Regional failover away from a failing region, as one composite plan: sync the secondary's
 //! settings and keys, hold alert notifications, move traffic (enable the other region's route
 //! if it is off, then disable the failing region's Traffic Manager endpoint and Front Door
-//! origin, never the last enabled one), flip timer functions, verify. Alias and storage
-//! failover are separate, high-risk actions: the plan names them as follow-ups only when the
-//! snapshot shows the dependency failing.
+//! origin, never the last enabled one), flip timer functions; then verify: first every write
+//! read back through the client (settings and keys by digest, the alert rule, each route's
+//! state, the timer flags), then the health of the apps that now serve. The read-back comes
+//! after the last write, so it never holds traffic back, and before the health checks, which
+//! may wait for apps to warm: the commander learns at once that the switch landed as planned,
+//! then whether the other region serves well. Alias and storage failover are separate,
+//! high-risk actions: the plan names them as follow-ups only when the snapshot shows the
+//! dependency failing.
 
 use super::super::catalogue::PlanError;
+use super::super::effect::{Effect, SettingSource};
 use super::super::plan::{Expected, PlanStep, Risk};
-use super::{Ctx, Draft, steps, suppress, sync, timers};
+use super::{Ctx, Draft, steps, steps_verify, suppress, sync, timers};
 use crate::config::{App, Region, RegionRole};
 use crate::decide::{ActionKind, ProposedAction};
 use crate::model::{Health, RouteState};
@@ -167,7 +173,11 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         d.steps.extend(timers::steps_for(cx, new, &[old]));
         verify.push(new.name.clone());
     }
-    // 5. Verify the apps that now serve.
+    // 5. Read back every write above (routes included), once traffic has moved.
+    if let Some(check) = read_back(&d.steps) {
+        d.steps.push(check);
+    }
+    // 6. Verify the apps that now serve.
     verify.sort();
     verify.dedup();
     for name in &verify {
@@ -181,6 +191,74 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         dest.name, failing.name
     ));
     Ok(d)
+}
+
+/// The last segment of an ARM id.
+fn last(id: &str) -> &str {
+    id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
+}
+
+/// What reading back one write expects, in a few words.
+fn expectation(effect: &Effect) -> Option<String> {
+    let state = |on: bool| if on { "Enabled" } else { "Disabled" };
+    Some(match effect {
+        Effect::MergeSettings { site_id, set, .. } => {
+            let flags: Vec<bool> = set
+                .values()
+                .filter_map(|s| match s {
+                    SettingSource::Flag { value } => Some(*value),
+                    SettingSource::CopyFrom { .. } => None,
+                })
+                .collect();
+            match flags.as_slice() {
+                [] => format!("settings of {} by digest", last(site_id)),
+                f if f.iter().all(|off| *off) => format!("timers disabled in {}", last(site_id)),
+                f if f.iter().all(|off| !*off) => format!("timers enabled in {}", last(site_id)),
+                _ => format!("timer flags of {}", last(site_id)),
+            }
+        }
+        Effect::SyncKeys { to_site, .. } => format!("keys of {} by digest", last(to_site)),
+        Effect::AlertRule {
+            id,
+            window: Some((_, until)),
+            ..
+        } => format!(
+            "alert rule {} until {} UTC",
+            last(id),
+            until.format("%H:%M")
+        ),
+        Effect::AlertRule { id, .. } => format!("alert rule {} gone", last(id)),
+        Effect::TmStatus {
+            endpoint_id,
+            enabled,
+        } => format!("endpoint {} {}", last(endpoint_id), state(*enabled)),
+        Effect::FdState { origin_id, enabled } => {
+            format!("origin {} {}", last(origin_id), state(*enabled))
+        }
+        _ => return None,
+    })
+}
+
+/// The check that reads back every write of `steps`: none when nothing is written.
+fn read_back(steps: &[PlanStep]) -> Option<PlanStep> {
+    let mut parts: Vec<String> = Vec::new();
+    for s in steps.iter().filter(|s| !s.effect.is_read_only()) {
+        if let Some(p) = expectation(&s.effect)
+            && !parts.contains(&p)
+        {
+            parts.push(p);
+        }
+    }
+    (!parts.is_empty()).then(|| {
+        steps_verify::read_back(
+            format!(
+                "Verify the failover's writes read back: {}",
+                parts.join(", ")
+            ),
+            steps,
+            Vec::new(),
+        )
+    })
 }
 
 /// Alias and storage failovers the snapshot calls for, as separate actions.

@@ -2,17 +2,22 @@
 //! running, taken from the snapshot's deployment history, whose package the snapshot's listing
 //! of the artifact store holds (`{service}/{version}.zip`; newer ones without a package are
 //! passed over, and the plan says so), zip deployed from there; then the settings baseline
-//! re-applied where it drifted, a restart if the app is still unhealthy, and a check of health
-//! and version.
+//! re-applied where it drifted, a restart if the app is still unhealthy once it has had
+//! [`WARM_UP`] to start (its health probed meanwhile), and a check of health and version.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use super::super::catalogue::PlanError;
 use super::super::effect::SettingSource;
 use super::super::plan::{Expected, Risk};
 use super::{Ctx, Draft, running_version, steps, sync};
 use crate::model::{AppState, DeploymentRecord, Health, Observed, Snapshot};
+
+/// How long the app may take to start after the deploy before it is judged still unhealthy and
+/// restarted: a cold start right after a zip deploy is not a reason to restart.
+pub const WARM_UP: Duration = Duration::from_mins(2);
 
 /// A release known good in the history, and the version it would replace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,7 +218,8 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
     d.notes.extend(choice.store_note.clone());
 
     baseline(cx, app, state, &lkg.version, &mut d);
-    d.steps.push(steps::restart(cx.estate, app, true));
+    d.steps
+        .push(steps::restart_if_still_unhealthy(cx.estate, app, WARM_UP));
     d.steps
         .push(steps::verify_app(cx.estate, app, Some(&lkg.version)));
     d.notes.push(format!(

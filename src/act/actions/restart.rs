@@ -20,7 +20,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         Risk::Low,
         Expected::minutes(1, 3),
     );
-    d.steps.push(steps::restart(cx.estate, app, false));
+    d.steps.push(steps::restart(cx.estate, app));
     d.steps.push(steps::verify_app(cx.estate, app, None));
     d.notes
         .push("No undo: a restart changes no configuration.".to_owned());

@@ -3,6 +3,7 @@
 //! composite failover reuses them, so a step reads the same wherever it appears.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use serde_json::json;
 
@@ -60,14 +61,53 @@ pub fn swap(estate: &Estate, app: &App, source: &str, target: &str) -> PlanStep 
     }
 }
 
-/// Restart an app's production slot (or only when its health check fails).
-pub fn restart(estate: &Estate, app: &App, only_if_unhealthy: bool) -> PlanStep {
+/// Restart an app's production slot.
+pub fn restart(estate: &Estate, app: &App) -> PlanStep {
+    restart_step(estate, app, None)
+}
+
+/// How often the `az` equivalent of a warm-up probes the health endpoint (the executor probes
+/// at its check interval, 10 seconds by default).
+const WARM_UP_PROBE_SECS: u64 = 10;
+
+/// Restart an app's production slot only if it is still not healthy once it has had `warm_up`
+/// to start (a cold start after a deploy): its health is probed meanwhile, and a Healthy answer
+/// ends the wait with no restart.
+pub fn restart_if_still_unhealthy(estate: &Estate, app: &App, warm_up: Duration) -> PlanStep {
+    restart_step(estate, app, Some(warm_up))
+}
+
+/// A duration in words: `2m`, `40s`, `1m30s`.
+pub fn span(d: Duration) -> String {
+    let s = d.as_secs();
+    match (s / 60, s % 60) {
+        (0, s) => format!("{s}s"),
+        (m, 0) => format!("{m}m"),
+        (m, s) => format!("{m}m{s}s"),
+    }
+}
+
+fn restart_step(estate: &Estate, app: &App, warm_up: Option<Duration>) -> PlanStep {
     let site_id = estate.app_id(app);
     let rg = rg_of(estate, app);
-    let what = if only_if_unhealthy {
-        format!("Restart {} if it is still not healthy", app.name)
-    } else {
-        format!("Restart {}", app.name)
+    let restart = format!(
+        "az functionapp restart --resource-group {} --name {}",
+        rg.resource_group, app.name
+    );
+    let (what, az) = match warm_up {
+        Some(w) => (
+            format!(
+                "Restart {} only if it is still not healthy after a warm-up of up to {} (its health probed meanwhile; healthy sooner, no restart)",
+                app.name,
+                span(w)
+            ),
+            format!(
+                "curl -fsS --retry {} --retry-delay {WARM_UP_PROBE_SECS} --retry-all-errors {} > /dev/null || {restart}",
+                w.as_secs() / WARM_UP_PROBE_SECS,
+                health_url(estate, app)
+            ),
+        ),
+        None => (format!("Restart {}", app.name), restart),
     };
     PlanStep {
         what,
@@ -77,15 +117,13 @@ pub fn restart(estate: &Estate, app: &App, only_if_unhealthy: bool) -> PlanStep 
             api::WEB,
             None,
         )),
-        az: Some(format!(
-            "az functionapp restart --resource-group {} --name {}",
-            rg.resource_group, app.name
-        )),
+        az: Some(az),
         effect: Effect::Restart {
             site_id,
             app: app.name.clone(),
             slot: "production".to_owned(),
-            only_if_unhealthy,
+            only_if_unhealthy: warm_up.is_some(),
+            warm_up_secs: warm_up.map_or(0, |w| w.as_secs()),
         },
     }
 }

@@ -1,6 +1,7 @@
 //! Step builders for the read-back check that ends a plan ([`VerifyCheck::ReadBack`]): the
 //! changes of the plan's earlier steps read again through the client, with the main REST read and
-//! the read-only `az` commands that show the same. No value is printed by those commands: on/off
+//! the read-only `az` commands that show the same (derived from the effects' ARM ids for routes
+//! and alert rules). No value is printed by those commands: on/off
 //! flags are shown as they are, copied settings and keys are piped through `sha256sum` on both
 //! sides, so equal values show equal digests.
 
@@ -8,7 +9,7 @@ use super::super::effect::{Effect, SettingSource, VerifyCheck};
 use super::super::plan::{PlanStep, RestCall};
 use crate::azure::wire::api;
 
-/// The resource group and name of a site's ARM id.
+/// The resource group and name (last segment) of an ARM id: a site's, an endpoint's, a rule's.
 fn site_parts(site_id: &str) -> (&str, &str) {
     let segs: Vec<&str> = site_id.trim_matches('/').split('/').collect();
     let rg = segs
@@ -18,6 +19,41 @@ fn site_parts(site_id: &str) -> (&str, &str) {
         .copied()
         .unwrap_or("?");
     (rg, segs.last().copied().unwrap_or("?"))
+}
+
+/// The `n`th segment after `key` in an ARM id (`key` matched case-insensitively), e.g. the
+/// profile's name one after `trafficManagerProfiles`.
+fn after<'a>(id: &'a str, key: &str, n: usize) -> Option<&'a str> {
+    let segs: Vec<&str> = id.trim_matches('/').split('/').collect();
+    segs.iter()
+        .position(|s| s.eq_ignore_ascii_case(key))
+        .and_then(|i| segs.get(i + n))
+        .copied()
+}
+
+/// The read-only `az` command that shows a Traffic Manager endpoint's status, from its ARM id
+/// (`…/trafficManagerProfiles/{profile}/{AzureEndpoints}/{name}`).
+fn tm_show(endpoint_id: &str) -> Option<String> {
+    let (rg, name) = site_parts(endpoint_id);
+    let profile = after(endpoint_id, "trafficManagerProfiles", 1)?;
+    let ty = after(endpoint_id, "trafficManagerProfiles", 2)?;
+    let mut chars = ty.chars();
+    let first = chars.next()?.to_ascii_lowercase();
+    Some(format!(
+        "az network traffic-manager endpoint show --resource-group {rg} --profile-name {profile} --type {first}{} --name {name} --query endpointStatus",
+        chars.as_str()
+    ))
+}
+
+/// The read-only `az` command that shows a Front Door origin's enabled state, from its ARM id
+/// (`…/profiles/{profile}/originGroups/{group}/origins/{name}`).
+fn fd_show(origin_id: &str) -> Option<String> {
+    let (rg, name) = site_parts(origin_id);
+    Some(format!(
+        "az afd origin show --resource-group {rg} --profile-name {} --origin-group-name {} --origin-name {name} --query enabledState",
+        after(origin_id, "profiles", 1)?,
+        after(origin_id, "originGroups", 1)?
+    ))
 }
 
 /// A JMESPath filter on setting names: `[?name=='A' || name=='B']`.
@@ -103,6 +139,19 @@ fn az_reads(effect: &Effect) -> Vec<String> {
             .iter()
             .flat_map(|k| [key_digest(from_site, k), key_digest(to_site, k)])
             .collect(),
+        Effect::TmStatus { endpoint_id, .. } => tm_show(endpoint_id).into_iter().collect(),
+        Effect::FdState { origin_id, .. } => fd_show(origin_id).into_iter().collect(),
+        Effect::AlertRule { id, on, .. } => {
+            let (rg, name) = site_parts(id);
+            vec![format!(
+                "az monitor alert-processing-rule show --resource-group {rg} --name {name}{}",
+                if *on {
+                    ""
+                } else {
+                    "  # expect ResourceNotFound"
+                }
+            )]
+        }
         _ => Vec::new(),
     }
 }
@@ -135,12 +184,19 @@ fn rest_read(effect: &Effect) -> Option<RestCall> {
             None,
         ),
         Effect::AlertRule { id, .. } => RestCall::arm("GET", id.clone(), api::ALERT_RULES, None),
+        Effect::TmStatus { endpoint_id, .. } => {
+            RestCall::arm("GET", endpoint_id.clone(), api::TRAFFIC_MANAGER, None)
+        }
+        Effect::FdState { origin_id, .. } => {
+            RestCall::arm("GET", origin_id.clone(), api::CDN, None)
+        }
         _ => return None,
     })
 }
 
 /// A check that reads back the write effects of `steps` (the plan's earlier steps). The `az`
-/// commands are those given, or else derived from the settings and keys effects.
+/// commands are those given, or else derived from the effects (settings, keys, routes, alert
+/// rules).
 pub fn read_back(what: String, steps: &[PlanStep], az: Vec<String>) -> PlanStep {
     let effects: Vec<Effect> = steps
         .iter()

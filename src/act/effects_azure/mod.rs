@@ -151,9 +151,10 @@ impl Effects for AzureEffects {
                 app,
                 slot,
                 only_if_unhealthy,
+                warm_up_secs,
             } => {
-                self.restart(site_id, app, slot, *only_if_unhealthy, progress)
-                    .await
+                let warm_up = only_if_unhealthy.then(|| Duration::from_secs(*warm_up_secs));
+                self.restart(site_id, app, slot, warm_up, progress).await
             }
             Effect::MergeSettings { site_id, slot, set } => {
                 self.merge_settings(site_id, slot, set).await

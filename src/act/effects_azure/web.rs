@@ -1,10 +1,13 @@
-//! The Microsoft.Web and Kudu effects: slot swap, restart (optionally only when unhealthy),
+//! The Microsoft.Web and Kudu effects: slot swap, restart (optionally only when still unhealthy
+//! after a warm-up window, the health probed on the effects' clock meanwhile),
 //! settings merge with values copied from another app or on/off flags, key copy, zip deploy.
 //! Values are read and written inside [`Redacted`] and only names leave in reports.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::{AzureEffects, polls};
+use crate::act::actions::steps::span;
 use crate::act::effect::SettingSource;
 use crate::act::executor::{ActError, StepProgress, StepReport};
 use crate::azure::Redacted;
@@ -56,33 +59,86 @@ impl AzureEffects {
         )))
     }
 
+    /// Restarts a slot; with `warm_up`, only if the app is still not healthy once it has had
+    /// that long to start ([`Self::warm_up`]).
     pub(super) async fn restart(
         &self,
         site_id: &str,
         app: &str,
         slot: &str,
-        only_if_unhealthy: bool,
+        warm_up: Option<Duration>,
         progress: &StepProgress,
     ) -> Result<StepReport, ActError> {
         let mut why = String::new();
-        if only_if_unhealthy {
-            let probe = self.client.probe_health(&self.health_url(app)?).await?;
-            let status = probe.report.as_ref().map(|r| Health::parse(&r.status));
-            if status == Some(Health::Healthy) {
-                return Ok(StepReport::words(format!(
-                    "skipped: {app} reports Healthy, so it is not restarted"
-                )));
+        if let Some(window) = warm_up {
+            match self.warm_up(app, window, progress).await? {
+                Ok(healthy) => return Ok(StepReport::words(healthy)),
+                Err(seen) => {
+                    progress.note(format!("{seen}: restarting"));
+                    why = format!("{seen}: ");
+                }
             }
-            let seen = format!(
-                "{app} answered {} ({})",
-                probe.http_status,
-                status.map_or("no report", Health::label)
-            );
-            progress.note(format!("{seen}: restarting"));
-            why = format!(": {seen}");
         }
         web::restart(&self.client, site_id, slot, false).await?;
-        Ok(StepReport::words(format!("restarted {app} ({slot}){why}")))
+        Ok(StepReport::words(format!("{why}restarted {app} ({slot})")))
+    }
+
+    /// Probes an app's health at the check interval, on the effects' clock, until it reports
+    /// Healthy (`Ok`: how long that took, restart skipped) or `window` has passed (`Err`: what
+    /// it still answered and after how long). A zero window probes once.
+    async fn warm_up(
+        &self,
+        app: &str,
+        window: Duration,
+        progress: &StepProgress,
+    ) -> Result<Result<String, String>, ActError> {
+        let url = self.health_url(app)?;
+        let clock = self.clock();
+        let mut polls = 0;
+        loop {
+            polls += 1;
+            // A host still starting may not answer at all: that is not healthy yet either.
+            let (status, seen) = match self.client.probe_health(&url).await {
+                Ok(probe) => {
+                    let status = probe.report.as_ref().map(|r| Health::parse(&r.status));
+                    let seen = format!(
+                        "{} ({})",
+                        probe.http_status,
+                        status.map_or("no report", Health::label)
+                    );
+                    (status, seen)
+                }
+                Err(e) => (None, format!("unanswered ({e})")),
+            };
+            let waited = clock.elapsed();
+            if status == Some(Health::Healthy) {
+                return Ok(Ok(if polls == 1 {
+                    format!("{app} healthy at the first probe: restart skipped")
+                } else {
+                    format!("{app} healthy after {}: restart skipped", span(waited))
+                }));
+            }
+            if waited >= window {
+                let after = if window.is_zero() {
+                    String::new()
+                } else {
+                    format!(" after {}", span(waited))
+                };
+                return Ok(Err(format!("{app} still {seen}{after}")));
+            }
+            progress.poll(
+                polls,
+                &format!(
+                    "{app} answers {seen} after {}; warming up, up to {}",
+                    span(waited),
+                    span(window)
+                ),
+                None,
+            );
+            clock
+                .sleep(self.verify_interval.min(window.saturating_sub(waited)))
+                .await;
+        }
     }
 
     pub(super) async fn merge_settings(

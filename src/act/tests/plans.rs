@@ -184,9 +184,21 @@ fn redeploy_zip_deploys_the_good_package_then_reapplies_the_drifted_baseline_and
         effect(&p, 2),
         Effect::Restart {
             only_if_unhealthy: true,
+            warm_up_secs: 120,
             ..
         }
     ));
+    // The plan says the warm-up window, and the az equivalent waits as long before restarting.
+    assert_eq!(
+        p.steps[2].what,
+        "Restart func-orders-prod-krc only if it is still not healthy after a warm-up of up to 2m (its health probed meanwhile; healthy sooner, no restart)"
+    );
+    assert_eq!(
+        p.steps[2].az.as_deref(),
+        Some(
+            "curl -fsS --retry 12 --retry-delay 10 --retry-all-errors https://func-orders-prod-krc.azurewebsites.net/api/health > /dev/null || az functionapp restart --resource-group rg-functions-prod-krc --name func-orders-prod-krc"
+        )
+    );
     assert!(
         matches!(effect(&p, 3), Effect::Verify(VerifyCheck::AppHealthy { version: Some(v), .. }) if v == GOOD)
     );
@@ -270,6 +282,22 @@ fn restart_is_low_risk_on_enter() {
             key: ConfirmKey::Enter
         }
     );
+    // A plain restart journals no warm-up, and a conditional restart journaled before the
+    // window existed reads back as probing once.
+    let json = serde_json::to_value(effect(&p, 0)).expect("serialises");
+    assert!(json.get("warm_up_secs").is_none(), "{json}");
+    let old: Effect = serde_json::from_value(serde_json::json!({
+        "op": "restart", "site_id": "s", "app": "a", "slot": "production", "only_if_unhealthy": true
+    }))
+    .expect("an older journal's restart reads");
+    assert!(matches!(
+        old,
+        Effect::Restart {
+            only_if_unhealthy: true,
+            warm_up_secs: 0,
+            ..
+        }
+    ));
 }
 
 #[test]

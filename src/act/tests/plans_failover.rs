@@ -26,11 +26,37 @@ fn failover_syncs_suppresses_routes_away_flips_timers_and_verifies_in_that_order
             "fd_state",
             "merge_settings", // reconcile timers on in jpe
             "merge_settings", // and off in krc
+            "verify",         // every write above read back
             "verify",
             "verify",
             "verify",
         ]
     );
+    // Once traffic has moved, every write is read back, routes included, before the health
+    // checks of the apps that now serve.
+    let Effect::Verify(VerifyCheck::ReadBack { effects }) = &p.steps[7].effect else {
+        panic!("a read-back after the writes: {:?}", p.steps[7].effect);
+    };
+    let writes: Vec<Effect> = p.steps[..7].iter().map(|s| s.effect.clone()).collect();
+    assert_eq!(effects, &writes);
+    assert_eq!(
+        p.steps[7].what,
+        "Verify the failover's writes read back: settings of func-orders-prod-jpe by digest, \
+         keys of func-orders-prod-jpe by digest, alert rule warroom-suppress-krc until 04:04 UTC, \
+         endpoint primary-endpoint Disabled, origin origin-primary Disabled, timers enabled in \
+         func-reconcile-prod-jpe, timers disabled in func-reconcile-prod-krc"
+    );
+    let az = p.steps[7].az.as_deref().unwrap_or_default();
+    for read in [
+        "az monitor alert-processing-rule show --resource-group rg-functions-prod-krc --name warroom-suppress-krc",
+        "--profile-name tm-functions-prod --type azureEndpoints --name primary-endpoint --query endpointStatus",
+        "--origin-name origin-primary --query enabledState",
+        "--name func-reconcile-prod-krc --query \"[?name=='AzureWebJobs.NightlyReconcile.Disabled'",
+        "--name func-orders-prod-jpe --function-name CreateOrder --query \"default\" -o tsv | sha256sum",
+    ] {
+        assert!(az.contains(read), "{read} in {az}");
+    }
+    assert!(!az.contains(" update ") && !az.contains(" set "), "{az}");
     assert!(
         matches!(&p.steps[2].effect, Effect::AlertRule { id, on: true, .. } if id.ends_with("/actionRules/warroom-suppress-krc"))
     );

@@ -288,6 +288,40 @@ fn route_checks_show_the_az_read_of_the_state_they_check() {
 }
 
 #[test]
+fn a_read_back_of_route_writes_shows_the_same_az_reads_as_the_route_checks() {
+    let estate = Estate::demo();
+    let (tm, fd) = (
+        estate.traffic_manager.as_ref().expect("tm"),
+        estate.front_door.as_ref().expect("fd"),
+    );
+    for ep in &tm.endpoints {
+        let write = steps::tm_status(&estate, ep, false).expect("a step");
+        let check = super::super::actions::steps_verify::read_back(
+            "check".into(),
+            std::slice::from_ref(&write),
+            Vec::new(),
+        );
+        assert_eq!(check.az, steps::tm_show(&estate, ep), "{}", ep.name);
+        assert_eq!(
+            check.call.map(|c| (c.method, c.path)),
+            Some((
+                "GET".to_owned(),
+                steps::tm_endpoint_id(&estate, ep).expect("id")
+            ))
+        );
+    }
+    for origin in &fd.origins {
+        let write = steps::fd_state(&estate, origin, true).expect("a step");
+        let check = super::super::actions::steps_verify::read_back(
+            "check".into(),
+            std::slice::from_ref(&write),
+            Vec::new(),
+        );
+        assert_eq!(check.az, steps::fd_show(&estate, origin), "{}", origin.name);
+    }
+}
+
+#[test]
 fn every_action_that_changes_something_ends_with_a_check() {
     let cases = [
         (ActionKind::Swap, "func-orders-prod-krc"),

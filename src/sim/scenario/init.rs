@@ -49,6 +49,16 @@ pub struct Defaults {
     pub geo_lag_seconds: f64,
     /// Pending replication operations of a geo-DR alias.
     pub pending_replication_operations: u64,
+    /// How long a slot's host takes to start after a successful deployment (a timeline `deploy`
+    /// or a zip deploy through Kudu), seconds: until then its health endpoint answers 503
+    /// without a report, as a cold Functions host does. 0, the default, starts it warm at once.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cold_start_seconds: f64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(v: &f64) -> bool {
+    *v <= 0.0
 }
 
 impl Default for Defaults {
@@ -62,6 +72,7 @@ impl Default for Defaults {
             processing_per_minute: 240.0,
             geo_lag_seconds: 15.0,
             pending_replication_operations: 0,
+            cold_start_seconds: 0.0,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The apps' own hosts (`/_apps/{app}` for production, `/_apps/{app}-{slot}` for a slot, as Azure
 //! names slot hosts; `--{slot}` is accepted too): the health endpoint at the app's health path,
-//! returning the runbook's JSON with 200 when Healthy or Degraded and 503 when Unhealthy, and a
-//! bodyless 502 when the app's region is out (the front end cannot reach it).
+//! returning the runbook's JSON with 200 when Healthy or Degraded and 503 when Unhealthy, a
+//! bodyless 502 when the app's region is out (the front end cannot reach it), and a 503 with a
+//! line of text, no report, while the slot's host starts cold after a deployment.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -53,6 +54,16 @@ pub(crate) async fn serve(
         return StatusCode::NOT_FOUND.into_response();
     }
     let report = w.health(app, slot, t);
+    if report.starting {
+        // A Functions host starting cold answers 503 with a line of text, not the app's report.
+        let mut resp = (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Function host is not running.",
+        )
+            .into_response();
+        set_date(&mut resp, t);
+        return resp;
+    }
     let body = AppHealthReport {
         status: report.status.as_str().to_owned(),
         checks: report

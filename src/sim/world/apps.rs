@@ -90,6 +90,9 @@ pub struct SlotState {
     pub last_swap: Option<SwapRecord>,
     /// Restart times.
     pub restarts: Vec<DateTime<Utc>>,
+    /// The host's cold starts after deployments: from when the new version runs until the host
+    /// answers (empty unless the scenario sets a cold start).
+    pub cold_starts: Vec<(DateTime<Utc>, DateTime<Utc>)>,
     /// Whether the slot's worker process is stuck (until a restart), over time. It moves with
     /// the content on a swap.
     pub stuck: History<bool>,
@@ -107,6 +110,13 @@ impl std::fmt::Debug for SlotState {
 }
 
 impl SlotState {
+    /// Whether the slot's host is still starting at `t` (after a deployment).
+    pub fn starting(&self, t: DateTime<Utc>) -> bool {
+        self.cold_starts
+            .iter()
+            .any(|(from, until)| *from <= t && t < *until)
+    }
+
     /// The active deployment: the latest successful one.
     pub fn active_deployment(&self) -> Option<&Deployment> {
         self.deployments.iter().rev().find(|d| d.succeeded)
@@ -224,6 +234,12 @@ impl AppState {
         if s_source != s_target {
             self.slots[source].stuck.set(t, s_target);
             self.slots[target].stuck.set(t, s_source);
+        }
+        // A swap warms the source's host before it switches: no cold start outlasts it.
+        for slot in [source, target] {
+            for (_, until) in &mut self.slots[slot].cold_starts {
+                *until = (*until).min(t);
+            }
         }
         let taken = std::mem::take(&mut self.slots[source].deployments);
         self.slots[source].deployments =

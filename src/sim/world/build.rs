@@ -142,6 +142,7 @@ fn slot(
         last_modified,
         last_swap: None,
         restarts: Vec::new(),
+        cold_starts: Vec::new(),
         stuck: History::new(false),
     }
 }

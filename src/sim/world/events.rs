@@ -95,6 +95,7 @@ impl World {
         let seq = self.deploy_seq.to_string();
         let id = stable_guid(self.seed(), &["deployment", app, slot, version, &seq]);
         self.apps[a].deploy(s, id.clone(), version, (deployer, author), t);
+        self.cold_start(a, s, t);
         let slot_name = self.apps[a].slots[s].name.clone();
         let (op, resource) = if slot_name == PRODUCTION {
             (
@@ -113,6 +114,19 @@ impl World {
         ]);
         self.record_operation(op, &resource, author, t, TimeDelta::seconds(45), &props);
         Ok(id)
+    }
+
+    /// Starts a slot's host cold at `t`, after a deployment: it answers once the scenario's cold
+    /// start has passed (at once without one).
+    pub(super) fn cold_start(&mut self, app: usize, slot: usize, t: DateTime<Utc>) {
+        let secs = self.scenario.defaults.cold_start_seconds;
+        if secs.is_finite() && secs > 0.0 {
+            #[allow(clippy::cast_possible_truncation)] // seconds of a scenario: small
+            let ms = (secs * 1000.0).round() as i64;
+            self.apps[app].slots[slot]
+                .cold_starts
+                .push((t, t + TimeDelta::milliseconds(ms)));
+        }
     }
 
     /// Restarts a slot now.

@@ -3,7 +3,8 @@
 //!
 //! The application check follows the running version's failure probability (a bad release makes
 //! it Unhealthy) and fails while the runtime is corrupted or the slot's worker is stuck; the storage and queue checks follow dependency failures and storage outages; a
-//! region outage makes the app unreachable. The platform view only knows about platform problems
+//! region outage makes the app unreachable; a host still starting after a deployment (the
+//! scenario's cold start) is Unhealthy and answers without a report. The platform view only knows about platform problems
 //! (region and storage outages): a bad release is not one. Owns these rules, nothing else.
 
 use std::collections::BTreeMap;
@@ -53,6 +54,9 @@ pub struct HealthReport {
     pub at: DateTime<Utc>,
     /// Whether the app answers at all (false in a region outage).
     pub reachable: bool,
+    /// Whether the slot's host is still starting after a deployment: it answers 503 without a
+    /// report, and counts as Unhealthy.
+    pub starting: bool,
 }
 
 /// The platform's view of a resource at an instant (Resource Health).
@@ -122,6 +126,18 @@ impl World {
                 duration_ms: 30_000,
                 at: t,
                 reachable: false,
+                starting: false,
+            };
+        }
+        if s.starting(t) {
+            return HealthReport {
+                status: HealthStatus::Unhealthy,
+                checks: BTreeMap::from([("application", HealthStatus::Unhealthy)]),
+                version,
+                duration_ms: 0,
+                at: t,
+                reachable: true,
+                starting: true,
             };
         }
         let profile = self.profile_at(&version, t);
@@ -163,6 +179,7 @@ impl World {
             duration_ms: (base * slowdown + timeouts).round() as u64,
             at: t,
             reachable: true,
+            starting: false,
         }
     }
 
@@ -269,6 +286,66 @@ mod tests {
         assert!(!p.available);
         assert_eq!(p.since, start + TimeDelta::minutes(1));
         assert!(w.platform_status(Some("jpe"), None, t).available);
+    }
+
+    #[test]
+    fn a_host_starts_cold_after_a_deployment_only_when_the_scenario_says_so() {
+        let world_at = |name: &str, cold: f64| {
+            let mut s = Scenario::builtin(name).expect("scenario");
+            s.defaults.cold_start_seconds = cold;
+            let mut w = World::new(&Estate::demo(), &s).expect("world");
+            let start = w.start();
+            w.advance_to(start + TimeDelta::minutes(3));
+            (w, start)
+        };
+        // Release 2026.04.06 goes straight to production at 1:00; with a 40 s cold start its
+        // host answers from 1:40.
+        let (w, start) = world_at("b-redeploy", 40.0);
+        let app = w.app_index("func-fulfil-prod-krc").expect("app");
+        let at = |s: i64| w.health(app, 0, start + TimeDelta::seconds(s));
+        assert!(!at(59).starting && at(59).status == HealthStatus::Healthy);
+        for s in [60, 80, 99] {
+            let h = at(s);
+            assert!(h.starting && h.reachable, "{s}s: {h:?}");
+            assert_eq!(h.status, HealthStatus::Unhealthy);
+            assert_eq!(h.version, "2026.04.06");
+        }
+        assert!(!at(100).starting, "warm at 1:40");
+        assert_eq!(at(100).version, "2026.04.06");
+
+        // A zip deploy through the API starts it cold again when it completes.
+        let (mut w, _) = world_at("b-redeploy", 40.0);
+        w.begin_deploy(
+            "func-fulfil-prod-krc",
+            "production",
+            "2026.03.25",
+            None,
+            "me",
+        )
+        .expect("begins");
+        let done = w.now() + super::super::writes::DEFAULT_DEPLOY_DURATION;
+        w.advance_to(done + TimeDelta::seconds(10));
+        let h = w.health(app, 0, done + TimeDelta::seconds(10));
+        assert!(h.starting && h.version == "2026.03.25", "{h:?}");
+        w.advance_to(done + TimeDelta::seconds(40));
+        let h = w.health(app, 0, done + TimeDelta::seconds(40));
+        assert_eq!(h.status, HealthStatus::Healthy, "{h:?}");
+
+        // A swap warms the source first: the release deployed to staging at 0:50 and swapped
+        // in at 1:10 is not starting in either slot after the swap.
+        let (w, start) = world_at("bad-release", 40.0);
+        let orders = w.app_index("func-orders-prod-krc").expect("app");
+        let t = |s: i64| start + TimeDelta::seconds(s);
+        assert!(
+            w.health(orders, 1, t(60)).starting,
+            "staging after its deploy"
+        );
+        assert!(!w.health(orders, 0, t(60)).starting);
+        assert!(!w.health(orders, 0, t(75)).starting && !w.health(orders, 1, t(75)).starting);
+
+        // Without one (the built-in scenarios), the new version answers at once.
+        let (w, start) = world_at("b-redeploy", 0.0);
+        assert!(!w.health(app, 0, start + TimeDelta::seconds(60)).starting);
     }
 
     #[test]

@@ -315,6 +315,7 @@ impl World {
         if succeeded {
             sl.version.set(t, version.clone());
             sl.last_modified = t;
+            self.cold_start(a, s, t);
         }
         let (kind, resource) = if slot == PRODUCTION {
             ("Microsoft.Web/sites/extensions/write", self.apps[a].id())
