@@ -1,6 +1,8 @@
 //! The second half of the flow, once the decisions have picked a strategy: recommend its action
 //! (or wait for it while it runs), verify after it finished, and close or escalate to the next
-//! strategy when the recovery is not validated within the verification window.
+//! strategy when the recovery is not validated within the verification window. A redeploy the
+//! reads show impossible (no known-good release with its package in the artifact store) gives
+//! way to the next strategy in the escalation order, as a failed one would.
 //! Pure; fills in the walk `eval` started.
 
 use chrono::{DateTime, Utc};
@@ -13,7 +15,57 @@ use super::flowchart::strategy_node;
 use super::recommend::{next_strategy, recommend};
 use super::verify::{subjects, verify};
 use super::walk::{Found, Walk};
-use super::{ActionRecord, Answer, DecideContext, GateStatus, NodeId, Recommendation, Strategy};
+use super::{
+    ActionRecord, Answer, DecideContext, Evidence, GateStatus, NodeId, Recommendation, Strategy,
+};
+
+/// The strategy to carry out instead of `s` when `s` is a redeploy that cannot be carried out:
+/// the Redeploy step answers No with why, and the next strategy that applies is returned (what
+/// was tried is left to the follow-up); `s` itself otherwise.
+pub(super) fn instead_of_redeploy(
+    w: &mut Walk,
+    s: Strategy,
+    found: &mut Found<'_>,
+    snap: &Snapshot,
+    estate: &Estate,
+    now: DateTime<Utc>,
+) -> Strategy {
+    if s != Strategy::Redeploy {
+        return s;
+    }
+    let Some(good) = found.last_good.as_ref() else {
+        return s;
+    };
+    let Some(why) = good.impossible() else {
+        return s;
+    };
+    let (next, skipped) = next_strategy(s, &[], found.app, snap, estate, now, Some(good));
+    let Some(next) = next else {
+        return s;
+    };
+    let mut evidence = good.evidence(now);
+    evidence.extend(skipped.into_iter().map(|x| ev(x, Some(now), "decision")));
+    evidence.push(ev(
+        format!("next strategy: {}", next.label()),
+        Some(now),
+        "decision",
+    ));
+    w.set(NodeId::Redeploy, Answer::No, evidence);
+    found.instead = Some(format!("{} instead of a redeploy: {why}", next.label()));
+    next
+}
+
+/// The evidence on a strategy's step once recommended: the first reason, and for a redeploy the
+/// release chosen and those passed over.
+fn step_evidence(s: Strategy, first: &str, found: &Found<'_>, now: DateTime<Utc>) -> Vec<Evidence> {
+    let mut out = vec![ev(first, Some(now), "decision")];
+    if s == Strategy::Redeploy
+        && let Some(good) = &found.last_good
+    {
+        out.extend(good.evidence(now));
+    }
+    out
+}
 
 /// Recommends `s` or follows up on the actions taken; returns the recommendation and a summary.
 pub(super) fn act_and_verify(
@@ -158,13 +210,11 @@ fn first_action(
     cx: &DecideContext,
     now: DateTime<Utc>,
 ) -> (Option<Recommendation>, String) {
-    let rec = super::prepare::sync_first(
-        recommend(s, &found.basis(), snap, estate),
-        snap,
-        estate,
-        cx,
-        now,
-    );
+    let mut rec = recommend(s, &found.basis(), snap, estate, now);
+    if let Some(why) = &found.instead {
+        rec.reasons.insert(1.min(rec.reasons.len()), why.clone());
+    }
+    let rec = super::prepare::sync_first(rec, snap, estate, cx, now);
     let rec = super::prepare::suppress_first(rec, snap, estate, cx, now);
     let node = strategy_node(s);
     if cx.in_flight.contains(&rec.action) {
@@ -181,11 +231,7 @@ fn first_action(
         return (None, format!("waiting: {words}"));
     }
     let first = rec.reasons.first().cloned().unwrap_or_default();
-    w.set(
-        node,
-        Answer::Current,
-        vec![ev(first.clone(), Some(now), "decision")],
-    );
+    w.set(node, Answer::Current, step_evidence(s, &first, found, now));
     (Some(rec), format!("{}: {first}", s.label()))
 }
 
@@ -290,7 +336,15 @@ fn escalate(
     cx: &DecideContext,
     now: DateTime<Utc>,
 ) -> (Option<Recommendation>, String) {
-    let (next, skipped) = next_strategy(failed, &cx.tried(), found.app, snap, estate, now);
+    let (next, skipped) = next_strategy(
+        failed,
+        &cx.tried(),
+        found.app,
+        snap,
+        estate,
+        now,
+        found.last_good.as_ref(),
+    );
     let mut evidence: Vec<super::Evidence> = skipped
         .into_iter()
         .map(|s| ev(s, Some(now), "decision"))
@@ -315,7 +369,7 @@ fn escalate(
         ),
     );
     w.set(NodeId::Escalate, Answer::Current, evidence);
-    let mut rec = recommend(n, &found.basis(), snap, estate);
+    let mut rec = recommend(n, &found.basis(), snap, estate, now);
     rec.reasons.insert(
         1.min(rec.reasons.len()),
         format!("escalation: {} did not recover the service", failed.label()),
@@ -324,7 +378,7 @@ fn escalate(
     w.set(
         strategy_node(n),
         Answer::Current,
-        vec![ev(first.clone(), Some(now), "decision")],
+        step_evidence(n, &first, found, now),
     );
     (Some(rec), format!("escalate: {}: {first}", n.label()))
 }

@@ -12,9 +12,8 @@ use crate::config::Estate;
 use crate::model::{AppState, Health, MetricPoint, Snapshot};
 
 use super::dependencies::dependencies_healthy;
-use super::evidence::{
-    Change, ChangeKind, changes, clock, ev, fresh, hhmm, last_known_good, promoted,
-};
+use super::evidence::{Change, ChangeKind, changes, clock, ev, fresh, hhmm, promoted};
+use super::lkg::LastGood;
 use super::onset::change_point;
 use super::{ActionKind, Answer, DecideContext, Evidence};
 
@@ -293,17 +292,17 @@ pub fn deploy_related(
 }
 
 /// "Slots available and healthy dependencies?" for the app of the cause (`release` is the bad
-/// version, deployed at `released_at`); also returns the last known good version, when the
-/// history shows it.
+/// version); also returns the last known good ([`LastGood`]): the staging slot is compared with
+/// the history's newest known good (what the slot holds, whatever the artifact store keeps).
 pub fn slots_healthy(
     snap: &Snapshot,
     estate: &Estate,
     app: &AppState,
     release: Option<&str>,
-    released_at: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> (Finding, Option<String>) {
-    let lkg = last_known_good(app, release, released_at);
+) -> (Finding, LastGood) {
+    let good = LastGood::of(app, snap, estate, release);
+    let lkg = good.history.clone();
     let mut evidence = Vec::new();
     let no = |text: String, at: Option<DateTime<Utc>>, evidence: &mut Vec<Evidence>| {
         evidence.push(ev(text, at.or(Some(now)), "GET /api/health"));
@@ -377,8 +376,8 @@ pub fn slots_healthy(
         },
     };
     if answer != Answer::Yes {
-        return (Finding { answer, evidence }, lkg);
+        return (Finding { answer, evidence }, good);
     }
     let answer = dependencies_healthy(snap, estate, app, now, &mut evidence);
-    (Finding { answer, evidence }, lkg)
+    (Finding { answer, evidence }, good)
 }

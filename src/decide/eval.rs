@@ -13,6 +13,7 @@ use crate::model::{AppState, Snapshot};
 use super::deploy::{Finding, deploy_related, onset_of, slots_healthy};
 use super::evidence::{clock, ev, fresh};
 use super::flowchart::{flow_node, next};
+use super::lkg::LastGood;
 use super::regional::regional;
 use super::scope::{affected, region_view};
 use super::walk::{Found, Walk};
@@ -137,16 +138,8 @@ fn decide<'a>(
                     .as_ref()
                     .and_then(|c| c.release().map(str::to_owned))
                     .or(running);
-                let released_at = found.cause.as_ref().map_or(now, |c| c.change.at);
-                let (f, lkg) = slots_healthy(
-                    snap,
-                    estate,
-                    found.app,
-                    release.as_deref(),
-                    released_at,
-                    now,
-                );
-                found.last_good = lkg;
+                let (f, good) = slots_healthy(snap, estate, found.app, release.as_deref(), now);
+                found.last_good = Some(good);
                 swapped(cx, &found.app.name).unwrap_or(f)
             }
             NodeId::Regional => {
@@ -319,6 +312,7 @@ pub fn evaluate(
         bad: None,
         cause: None,
         last_good: None,
+        instead: None,
         why: Vec::new(),
     };
     let strategy = decide(&mut w, &mut found, snap, estate, cx, now);
@@ -339,7 +333,15 @@ pub fn evaluate(
                 ),
             )
         }
-        Some(s) => after::act_and_verify(&mut w, s, &found, snap, estate, cx, now),
+        Some(s) => {
+            if found.last_good.is_none() {
+                // Not reached through the slots' question: what production runs is the release
+                // to replace (the plans' rule too).
+                found.last_good = Some(LastGood::of(found.app, snap, estate, None));
+            }
+            let s = after::instead_of_redeploy(&mut w, s, &mut found, snap, estate, now);
+            after::act_and_verify(&mut w, s, &found, snap, estate, cx, now)
+        }
     };
     let (recommendation, summary) = match cx.closed_at {
         Some(at) => (None, super::closed::closed(&mut w, at)),

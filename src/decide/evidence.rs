@@ -1,7 +1,7 @@
 //! The raw evidence readers the decisions share: how fresh a datum is (in words), and the
 //! changes made to an app — deployments and swaps from Kudu's deployment history, the activity
 //! log and ARM's last-swap record — each marked with whether its source is fresh. Also the
-//! versions involved: what a change put into production, and the last known good version.
+//! versions involved: what a change put into production (the last known good is `lkg`'s).
 //!
 //! Pure reads of the snapshot; decisions built on them live in `deploy` and `scope`.
 
@@ -323,19 +323,6 @@ pub fn running_deployments(
         }
     }
     Ok(out)
-}
-
-/// The last known good version of `app` before `release` went out at `at`: the newest version
-/// deployed before then (to any slot) that is not the release itself.
-pub fn last_known_good(app: &AppState, release: Option<&str>, at: DateTime<Utc>) -> Option<String> {
-    app.deployments
-        .get()?
-        .iter()
-        .filter(|d| !d.in_progress && !is_failed(&d.status))
-        .filter(|d| d.ended.or(d.started).is_some_and(|t| t < at))
-        .filter(|d| d.version.as_deref() != release)
-        .max_by_key(|d| d.ended.or(d.started))
-        .and_then(|d| d.version.clone())
 }
 
 #[cfg(test)]

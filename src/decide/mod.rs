@@ -12,12 +12,14 @@
 //! (for any proposed action), with a [`DecideContext`] (incident, overrides, actions, in flight).
 //! One concern per file: `flowchart` (the runbook as a table), `context`, `onset` (the failure
 //! onset as a change point, the baseline), `evidence` (freshness, changes, versions), `deploy`
-//! (deployment related? slots healthy?), `dependencies` (dependency health from the health checks
-//! and the storage and queue state), `scope` and `regional` (regions, routes),
-//! `reach` (what an action touches), `gates` with `readiness`, `consistency` and `sync` (digest
-//! comparison), `timers` (timers running in both regions), `prepare` (storage failover, sync
-//! before a failover), `safety` with `route_rules`, `overrides`, `verify`, `recommend`, `eval` with
-//! `walk` and `after` (recommend, verify, close or escalate).
+//! (deployment related? slots healthy?), `lkg` (the last known good release from the history
+//! and the artifact store: one rule, which `act`'s redeploy and rebuild call too),
+//! `dependencies` (dependency health from the health checks and the storage and queue state),
+//! `scope` and `regional` (regions), `moves` (what a failover moves, judged from the live
+//! routes), `reach` (what an action touches), `gates` with `readiness`, `consistency` and `sync`
+//! (digest comparison), `timers` (timers running in both regions), `prepare` (storage failover,
+//! sync before a failover), `safety` with `route_rules`, `overrides`, `verify`, `recommend`,
+//! `eval` with `walk` and `after` (recommend, verify, close or escalate).
 
 pub mod action;
 mod after;
@@ -31,6 +33,8 @@ pub mod evidence;
 pub mod flowchart;
 pub mod gates;
 mod latency;
+pub mod lkg;
+mod moves;
 pub mod onset;
 mod outside;
 pub mod overrides;

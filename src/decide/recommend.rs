@@ -2,7 +2,8 @@
 //! redeploy or rebuild the app, fail over its region (naming the route that moves: Traffic
 //! Manager, Front Door, or the messaging alias when the failing dependency is the messaging
 //! namespace). Also which strategies still apply after one failed to recover the service, in
-//! the runbook's escalation order. Pure.
+//! the runbook's escalation order: a redeploy applies only when a known-good release can be
+//! deployed (`lkg`: its package in the artifact store, or the store's listing not known). Pure.
 
 use chrono::{DateTime, Utc};
 
@@ -11,18 +12,21 @@ use crate::model::{AppState, Health, Snapshot};
 
 use super::evidence::fresh;
 use super::flowchart::ESCALATION_ORDER;
+use super::lkg::LastGood;
 use super::prepare;
 use super::regional::failover_routes;
 use super::scope::{RegionView, messaging_alias};
 use super::{ActionKind, ProposedAction, Recommendation, Strategy};
 
-/// Whether a strategy applies to `app`, in words either way.
+/// Whether a strategy applies to `app`, in words either way (`good`: its last known good, as the
+/// walk found it; found again from what production runs when `None`).
 pub fn applies(
     s: Strategy,
     app: &AppState,
     snap: &Snapshot,
     estate: &Estate,
     now: DateTime<Utc>,
+    good: Option<&LastGood>,
 ) -> Result<String, String> {
     match s {
         Strategy::SlotSwap => {
@@ -46,10 +50,23 @@ pub fn applies(
                 Err(e) => Err(format!("{} {}: {e}", app.name, slot.name)),
             }
         }
-        Strategy::Redeploy => estate.artifact_store.as_ref().map_or_else(
-            || Err("no artifact store in the estate".to_owned()),
-            |a| Ok(format!("artifacts in {}/{}", a.account, a.container)),
-        ),
+        Strategy::Redeploy => {
+            let Some(a) = estate.artifact_store.as_ref() else {
+                return Err("no artifact store in the estate".to_owned());
+            };
+            let owned;
+            let good = if let Some(g) = good {
+                g
+            } else {
+                owned = LastGood::of(app, snap, estate, None);
+                &owned
+            };
+            match (good.impossible(), good.chosen()) {
+                (Some(e), _) => Err(e.to_string()),
+                (None, Some(v)) => Ok(format!("{v} from {}/{}", a.account, a.container)),
+                (None, None) => Ok(format!("artifacts in {}/{}", a.account, a.container)),
+            }
+        }
         Strategy::Failover => {
             let other: Vec<&str> = snap
                 .apps
@@ -76,6 +93,7 @@ pub fn next_strategy(
     snap: &Snapshot,
     estate: &Estate,
     now: DateTime<Utc>,
+    good: Option<&LastGood>,
 ) -> (Option<Strategy>, Vec<String>) {
     let mut skipped = Vec::new();
     let start = ESCALATION_ORDER
@@ -87,7 +105,7 @@ pub fn next_strategy(
             skipped.push(format!("{}: already tried", s.label()));
             continue;
         }
-        match applies(*s, app, snap, estate, now) {
+        match applies(*s, app, snap, estate, now, good) {
             Ok(_) => return (Some(*s), skipped),
             Err(why) => skipped.push(format!("{}: does not apply ({why})", s.label())),
         }
@@ -103,22 +121,33 @@ pub struct Basis<'a> {
     pub bad: Option<&'a RegionView>,
     /// The affected apps.
     pub affected: &'a [&'a AppState],
-    /// The last known good version, when known.
-    pub last_good: Option<String>,
+    /// The last known good (the history's, and what a redeploy would deploy), when found.
+    pub last_good: Option<LastGood>,
     /// Evidence lines that led here, most important first.
     pub why: Vec<String>,
 }
 
 /// The recommendation for a strategy.
-pub fn recommend(s: Strategy, b: &Basis<'_>, snap: &Snapshot, estate: &Estate) -> Recommendation {
+pub fn recommend(
+    s: Strategy,
+    b: &Basis<'_>,
+    snap: &Snapshot,
+    estate: &Estate,
+    now: DateTime<Utc>,
+) -> Recommendation {
     let app = &b.app.name;
-    let lkg = b.last_good.as_deref();
+    let good = b.last_good.as_ref();
+    // What a staging slot holds is compared with the history; what is deployed comes from the
+    // store (`lkg::choose`, the rule the plans use).
+    let in_history = good.and_then(|g| g.history.as_deref());
+    let deployable = good.and_then(LastGood::chosen);
     let (action, mut reasons) = match s {
         Strategy::SlotSwap => (
             ProposedAction::new(ActionKind::Swap, app),
             vec![format!(
                 "swap staging into production on {app}{}",
-                lkg.map(|v| format!(": staging runs {v}, the last known good"))
+                in_history
+                    .map(|v| format!(": staging runs {v}, the last known good"))
                     .unwrap_or_default()
             )],
         ),
@@ -128,19 +157,18 @@ pub fn recommend(s: Strategy, b: &Basis<'_>, snap: &Snapshot, estate: &Estate) -
                 .as_ref()
                 .map(|a| format!(" from {}/{}", a.account, a.container))
                 .unwrap_or_default();
-            (
-                ProposedAction::new(ActionKind::Redeploy, app),
-                vec![format!(
-                    "redeploy {} to {app}{from}, re-apply the settings baseline, restart",
-                    lkg.unwrap_or("the last known good artifact")
-                )],
-            )
+            let mut r = vec![format!(
+                "redeploy {} to {app}{from}, re-apply the settings baseline, restart",
+                deployable.unwrap_or("the last known good artifact")
+            )];
+            r.extend(good.map(LastGood::reasons).unwrap_or_default());
+            (ProposedAction::new(ActionKind::Redeploy, app), r)
         }
         Strategy::Rebuild => (
             ProposedAction::new(ActionKind::Rebuild, app),
             vec![format!(
                 "rebuild {app} from the templates (what-if first), then deploy {} and restore its configuration",
-                lkg.unwrap_or("the last known good artifact")
+                deployable.unwrap_or("the last known good artifact")
             )],
         ),
         Strategy::Failover => {
@@ -186,7 +214,7 @@ pub fn recommend(s: Strategy, b: &Basis<'_>, snap: &Snapshot, estate: &Estate) -
                     )],
                 )
             } else {
-                let routes = failover_routes(region, b.affected, snap, estate);
+                let routes = failover_routes(region, b.affected, snap, estate, now);
                 let mut r = vec![format!(
                     "fail over {region}: {}",
                     routes

@@ -1,8 +1,6 @@
 //! "Regional or shared dependency issue?": the affected regions as the evidence shows them (apps
-//! and dependencies failing, platform health), and the other regions' state beside them; and, for
-//! a failover, the routes that would move — Traffic Manager endpoints, Front Door origins,
-//! messaging geo-DR aliases and timer functions — named, those serving affected apps first.
-//! Pure.
+//! and dependencies failing, platform health), and the other regions' state beside them. What a
+//! failover moves, in words, is `moves`'s (re-exported here). Pure.
 
 use chrono::{DateTime, Utc};
 
@@ -13,6 +11,8 @@ use super::Answer;
 use super::deploy::Finding;
 use super::evidence::ev;
 use super::scope::{RegionView, region_view};
+
+pub use super::moves::failover_routes;
 
 /// The answer, and the failing region when yes.
 #[derive(Debug, Clone)]
@@ -100,131 +100,6 @@ pub fn regional(
     }
 }
 
-fn region_of<'a>(snap: &'a Snapshot, app: &str) -> Option<&'a str> {
-    snap.apps
-        .iter()
-        .find(|a| a.name == app)
-        .map(|a| a.region.as_str())
-}
-
-/// Words for the routes of one profile moving away from `region`, and whether one of them
-/// serves an affected app; `None` when none of its routes is in the region.
-fn route_words(
-    head: &str,
-    verb: &str,
-    routes: &[(&str, &str)],
-    region: &str,
-    snap: &Snapshot,
-    hit: &dyn Fn(&str) -> bool,
-) -> Option<(String, bool)> {
-    let (going, staying): (Vec<_>, Vec<_>) = routes
-        .iter()
-        .partition(|(_, app)| region_of(snap, app) == Some(region));
-    if going.is_empty() {
-        return None;
-    }
-    let words = |list: &[&(&str, &str)]| -> String {
-        let named: Vec<String> = list.iter().map(|(n, a)| format!("{n} ({a})")).collect();
-        if named.is_empty() {
-            "nothing".to_owned()
-        } else {
-            named.join(", ")
-        }
-    };
-    Some((
-        format!(
-            "{head}: disable {}; {} {verb}",
-            words(&going),
-            words(&staying)
-        ),
-        going.iter().any(|(_, a)| hit(a)),
-    ))
-}
-
-/// What a failover away from `region` moves, in words; routes serving an affected app first.
-pub fn failover_routes(
-    region: &str,
-    affected: &[&AppState],
-    snap: &Snapshot,
-    estate: &Estate,
-) -> Vec<String> {
-    let hit = |app: &str| affected.iter().any(|a| a.name == app);
-    let mut first = Vec::new();
-    let mut rest = Vec::new();
-    let mut place = |words: Option<(String, bool)>| match words {
-        Some((w, true)) => first.push(w),
-        Some((w, false)) => rest.push(w),
-        None => {}
-    };
-    if let Some(tm) = &estate.traffic_manager {
-        let routes: Vec<(&str, &str)> = tm
-            .endpoints
-            .iter()
-            .map(|e| (e.name.as_str(), e.app.as_str()))
-            .collect();
-        let head = format!("Traffic Manager {}", tm.profile);
-        place(route_words(
-            &head,
-            "takes the traffic",
-            &routes,
-            region,
-            snap,
-            &hit,
-        ));
-    }
-    if let Some(fd) = &estate.front_door {
-        let routes: Vec<(&str, &str)> = fd
-            .origins
-            .iter()
-            .map(|o| (o.name.as_str(), o.app.as_str()))
-            .collect();
-        let head = format!("Front Door {}/{}", fd.profile, fd.origin_group);
-        place(route_words(
-            &head,
-            "keeps serving",
-            &routes,
-            region,
-            snap,
-            &hit,
-        ));
-    }
-    for a in estate
-        .geo_dr_aliases
-        .iter()
-        .filter(|a| a.primary_region == region)
-    {
-        let words = format!(
-            "messaging alias {}: fail over {} → {} (alias-failover)",
-            a.name, a.primary_namespace, a.secondary_namespace
-        );
-        let consumers = estate
-            .queues
-            .iter()
-            .any(|q| q.account == a.primary_namespace && hit(&q.app));
-        if consumers {
-            first.push(words);
-        } else {
-            rest.push(words);
-        }
-    }
-    for app in estate
-        .apps
-        .iter()
-        .filter(|a| a.region == region && !a.timer_functions.is_empty())
-    {
-        for c in estate.counterparts(app) {
-            rest.push(format!(
-                "timers: enable {} in {}, disable them in {}",
-                c.timer_functions.join(", "),
-                c.name,
-                app.name
-            ));
-        }
-    }
-    first.extend(rest.into_iter().map(|w| format!("also: {w}")));
-    first
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,7 +132,7 @@ mod tests {
             "{:?}",
             r.finding.evidence
         );
-        let routes = failover_routes("krc", &hit, &snap, &estate);
+        let routes = failover_routes("krc", &hit, &snap, &estate, testkit::now());
         assert!(
             routes[0].starts_with("Traffic Manager tm-functions-prod: disable primary-endpoint"),
             "{routes:?}"

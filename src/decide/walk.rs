@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::deploy::{Cause, Finding};
 use super::evidence::ev;
 use super::flowchart::NODES;
+use super::lkg::LastGood;
 use super::recommend::Basis;
 use super::scope::RegionView;
 use super::{Answer, DecideContext, Evidence, NodeAnswer, NodeId, overrides};
@@ -99,7 +100,9 @@ pub struct Found<'a> {
     pub app: &'a AppState,
     pub bad: Option<RegionView>,
     pub cause: Option<Cause>,
-    pub last_good: Option<String>,
+    pub last_good: Option<LastGood>,
+    /// Why the flow's strategy gave way to the next one before anything was done.
+    pub instead: Option<String>,
     pub why: Vec<String>,
 }
 

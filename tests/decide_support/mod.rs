@@ -2,8 +2,10 @@
 //! estate (`Estate::demo()`): every app healthy on its version with twenty calm minutes of
 //! metrics, every datum freshly read, settings and keys in step between regions (each region
 //! with its own storage connection, content share and region name, timers disabled in the
-//! passive region), routes enabled, replication caught up — then the scenario's changes on top
-//! (`estate_append` adds TOML to the demo estate, for a queue or an account it lacks).
+//! passive region), routes enabled, replication caught up, every release in the histories with
+//! its package in the artifact store — then the scenario's changes on top (`estate_append` adds
+//! TOML to the demo estate, for a queue or an account it lacks; `[artifacts]` deletes packages
+//! or makes the store's listing unreadable).
 //! Test support only: `spec` is the file's shape, `apps` and `world` build the snapshot.
 
 pub mod apps;
@@ -73,7 +75,7 @@ pub fn build(sc: &Scenario) -> (Snapshot, Estate, DecideContext, DateTime<Utc>) 
         );
     }
     let empty = AppSpec::default();
-    let apps = estate
+    let apps: Vec<_> = estate
         .apps
         .iter()
         .map(|a| {
@@ -81,6 +83,7 @@ pub fn build(sc: &Scenario) -> (Snapshot, Estate, DecideContext, DateTime<Utc>) 
             apps::app_state(&estate, a, spec, now)
         })
         .collect();
+    let artifacts = world::artifacts(sc, &estate, &apps, now);
     let stale_log = sc.stale.iter().any(|s| s == "activity");
     let log = sc
         .activity
@@ -125,7 +128,7 @@ pub fn build(sc: &Scenario) -> (Snapshot, Estate, DecideContext, DateTime<Utc>) 
                 false,
             )
         }),
-        artifacts: None,
+        artifacts,
     };
     (snap, estate, context(&sc.context), now)
 }

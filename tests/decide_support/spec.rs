@@ -37,6 +37,9 @@ pub struct Scenario {
     /// Queue changes.
     #[serde(default)]
     pub queue: Vec<QueueSpec>,
+    /// The artifact store's listing (by default every version in the apps' histories).
+    #[serde(default)]
+    pub artifacts: ArtifactsSpec,
     /// The context.
     #[serde(default)]
     pub context: ContextSpec,
@@ -161,6 +164,17 @@ pub struct QueueSpec {
     pub history: Option<String>,
     /// The last reads of depth and oldest failed with this message (the last good values kept).
     pub read_error: Option<String>,
+}
+
+/// Changes to the artifact store's listing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArtifactsSpec {
+    /// Packages not listed (deleted from the store): `orders-api/2026.03.28.zip`.
+    #[serde(default)]
+    pub deleted: Vec<String>,
+    /// The listing never succeeded: its read failed with this message (no value).
+    pub unreadable: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Duration, Utc};
 use warroom::config::Estate;
 use warroom::model::{
-    ActivityEvent, ActivityKind, AliasFacts, AliasState, QueueState, RouteState, Routes, Routing,
-    StorageFacts, StorageState,
+    ActivityEvent, ActivityKind, AliasFacts, AliasState, AppState, ArtifactRecord, Observed,
+    QueueState, RouteState, Routes, Routing, StorageFacts, StorageState,
 };
 
 use super::apps::observed;
@@ -20,19 +20,22 @@ fn top_stale(sc: &Scenario, what: &str) -> bool {
 fn route(sc: &Scenario, name: &str, app: &str) -> RouteState {
     let spec = sc.route.iter().find(|r| r.name == name);
     let enabled = spec.and_then(|r| r.enabled).unwrap_or(true);
+    let monitor = spec
+        .and_then(|r| r.monitor.clone())
+        .unwrap_or_else(|| "Online".into());
+    // As the poller reads it: disabled, online, degraded, else checking.
+    let routing = match (enabled, monitor.to_ascii_lowercase().as_str()) {
+        (false, _) => Routing::Disabled,
+        (true, "online") => Routing::Serving,
+        (true, "degraded" | "stopped" | "inactive") => Routing::Degraded,
+        _ => Routing::Checking,
+    };
     RouteState {
         name: name.to_owned(),
         app: app.to_owned(),
-        routing: if enabled {
-            Routing::Serving
-        } else {
-            Routing::Disabled
-        },
+        routing,
         enabled,
-        monitor: Some(
-            spec.and_then(|r| r.monitor.clone())
-                .unwrap_or_else(|| "Online".into()),
-        ),
+        monitor: Some(monitor),
         priority: None,
         weight: None,
     }
@@ -198,6 +201,41 @@ pub fn aliases(sc: &Scenario, estate: &Estate, now: DateTime<Utc>) -> Vec<AliasS
             }
         })
         .collect()
+}
+
+/// The artifact store's listing, read 20 s ago: a package for every version in the apps'
+/// deployment histories, less the scenario's deleted ones; or a read that failed from the start.
+/// `None` when the estate names no store.
+pub fn artifacts(
+    sc: &Scenario,
+    estate: &Estate,
+    apps: &[AppState],
+    now: DateTime<Utc>,
+) -> Option<Observed<Vec<ArtifactRecord>>> {
+    let store = estate.artifact_store.as_ref()?;
+    let source = format!("Blob service {}/{} list", store.account, store.container);
+    if let Some(e) = &sc.artifacts.unreadable {
+        let mut o = Observed::missing(source, Duration::minutes(1));
+        o.fail(e.clone(), now - Duration::seconds(10));
+        return Some(o);
+    }
+    let mut list: Vec<ArtifactRecord> = Vec::new();
+    for a in apps {
+        for d in a.deployments.get().into_iter().flatten() {
+            let Some(v) = &d.version else { continue };
+            let name = format!("{}/{v}.zip", a.service);
+            if list.iter().any(|r| r.name == name) || sc.artifacts.deleted.contains(&name) {
+                continue;
+            }
+            list.push(ArtifactRecord {
+                name,
+                service: Some(a.service.clone()),
+                version: v.clone(),
+                last_modified: d.ended.unwrap_or(now),
+            });
+        }
+    }
+    Some(observed(list, now, &source, Duration::minutes(1), false))
 }
 
 /// One activity log event, with the resource id Azure would log.

@@ -132,10 +132,5 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The version an app's production slot reports.
-pub fn running_version(state: &AppState) -> Option<String> {
-    state
-        .production()
-        .and_then(|s| s.health.get())
-        .and_then(|h| h.version.clone())
-}
+/// The version an app's production slot reports (the engine's reading, shared).
+pub use crate::decide::lkg::running_version;

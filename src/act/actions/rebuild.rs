@@ -97,10 +97,9 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
             app.service
         ))
     })?;
-    let store = redeploy::store_words(cx.estate);
     let version = cx
         .state(&app.name)
-        .and_then(|s| redeploy::choose(s, cx.snap, &store).ok())
+        .and_then(|s| redeploy::choose(s, cx.snap, cx.estate).ok())
         .map(|c| c.lkg.version)
         .or_else(|| cx.state(&source.name).and_then(running_version))
         .ok_or_else(|| {
