@@ -77,33 +77,42 @@ fn the_demo_moves_between_panes_opens_help_and_presenter_and_quits_cleanly() {
     }
     let state = tempdir("quit");
     let t = Tmux::start("quit", &script(&state, "--read-only"));
-    let s = t.wait_for("the estate", estate_up);
-    assert!(
-        s.contains("┏ Regions"),
-        "the regions pane has the focus\n{s}"
+    // Each wait names the whole screen it expects: a capture can land between the writes of one
+    // frame, so a part seen is not yet the whole frame.
+    t.wait_for(
+        "the estate, the regions pane focused, SIMULATED and READ-ONLY",
+        |s| {
+            estate_up(s)
+                && s.contains("┏ Regions")
+                && s.contains("SIMULATED")
+                && s.contains("READ-ONLY")
+        },
     );
-    assert!(s.contains("SIMULATED") && s.contains("READ-ONLY"), "{s}");
 
     t.keys(&["Tab"]);
-    let s = t.wait_for("the focus on queues", |s| s.contains("┏ Queues"));
-    assert!(s.contains("┌ Regions"), "the regions pane let go\n{s}");
+    t.wait_for("the focus on queues, the regions pane let go", |s| {
+        s.contains("┏ Queues") && s.contains("┌ Regions")
+    });
 
     t.keys(&["?"]);
-    let s = t.wait_for("help", |s| s.contains("Help · Esc closes"));
-    assert!(
-        s.contains("Commands (after :)") && s.contains("✗ unhealthy"),
-        "{s}"
-    );
+    t.wait_for("help with its commands and the status words", |s| {
+        s.contains("Help · Esc closes")
+            && s.contains("Commands (after :)")
+            && s.contains("✗ unhealthy")
+    });
     t.keys(&["Escape"]);
     t.wait_for("help closed", |s| {
         !s.contains("Help · Esc closes") && estate_up(s)
     });
 
     t.keys(&["p"]);
-    let s = t.wait_for("presenter mode", |s| {
-        !s.contains("┌ Runbook") && !s.contains("Regions") && s.contains("RTO")
+    t.wait_for("presenter mode with both regions", |s| {
+        !s.contains("┌ Runbook")
+            && !s.contains("Regions")
+            && s.contains("RTO")
+            && s.contains("primary")
+            && s.contains("secondary")
     });
-    assert!(s.contains("primary") && s.contains("secondary"), "{s}");
     t.keys(&["p"]);
     t.wait_for("the dashboard again", |s| {
         s.contains("┌ Runbook") && estate_up(s)

@@ -98,7 +98,8 @@ impl Tmux {
         assert!(out.status.success(), "send-keys {keys:?}: {out:?}");
     }
 
-    /// Polls the screen until `ok` holds; panics with the last screen after [`WAIT`].
+    /// Polls the screen until `ok` holds on a settled screen (two captures alike: a capture can
+    /// land between the writes of one frame); panics with the last screen after [`WAIT`].
     pub fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         self.wait_up_to(WAIT, what, ok)
     }
@@ -108,7 +109,7 @@ impl Tmux {
         let start = Instant::now();
         loop {
             let s = self.screen();
-            if ok(&s) {
+            if ok(&s) && self.screen() == s {
                 return s;
             }
             assert!(
