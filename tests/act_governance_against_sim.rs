@@ -54,6 +54,7 @@ fn on_krc(kind: ActionKind) -> ProposedAction {
     ProposedAction {
         kind,
         target: "krc".into(),
+        release: None,
     }
 }
 

@@ -85,7 +85,8 @@ async fn tm_disable_moves_traffic_off_the_failed_region_and_tm_enable_undoes_it(
         plan.undo,
         Some(ProposedAction {
             kind: ActionKind::TmEnable,
-            target: "primary-endpoint".into()
+            target: "primary-endpoint".into(),
+            release: None,
         })
     );
     assert!(az(&plan).contains("az network traffic-manager endpoint update"));
@@ -202,7 +203,8 @@ async fn timers_move_to_the_secondary_and_their_undo_moves_them_back() {
         plan.undo,
         Some(ProposedAction {
             kind: ActionKind::Timers,
-            target: "func-reconcile-prod-krc".into()
+            target: "func-reconcile-prod-krc".into(),
+            release: None,
         })
     );
     assert!(az(&plan).contains("az functionapp config appsettings set"));

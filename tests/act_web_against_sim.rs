@@ -54,7 +54,8 @@ async fn swap_back_rolls_the_bad_release_back_and_its_undo_swaps_it_in_again() {
         plan.undo,
         Some(ProposedAction {
             kind: ActionKind::Swap,
-            target: ORDERS.into()
+            target: ORDERS.into(),
+            release: None,
         })
     );
     assert!(

@@ -47,6 +47,7 @@ pub fn run(args: &PlanArgs, config: Option<&Path>, credential: &str) -> ExitCode
     let action = ProposedAction {
         kind,
         target: args.target.clone(),
+        release: None,
     };
     finish(runtime().and_then(|rt| rt.block_on(plan_async(args, &action, config, credential))))
 }

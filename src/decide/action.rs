@@ -105,12 +105,20 @@ impl ActionKind {
 }
 
 /// An action on a target, as proposed by the engine or typed by the commander.
+///
+/// Equality is the whole action, the release included: whether two actions are the same move on
+/// the same target (a typed `redeploy APP` and the engine's `redeploy APP` of a release) is
+/// [`same_move`](Self::same_move).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ProposedAction {
     /// What.
     pub kind: ActionKind,
     /// On what (an app, endpoint, origin, alias, account or region name, by kind).
     pub target: String,
+    /// The release a redeploy or rebuild deploys, when the engine chose it (the last known good
+    /// before the release it blamed); `None` when typed, and the plan chooses from the history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
 }
 
 impl ProposedAction {
@@ -119,6 +127,28 @@ impl ProposedAction {
         Self {
             kind,
             target: target.to_owned(),
+            release: None,
+        }
+    }
+
+    /// The same action, deploying `release` (the engine's choice), when there is one.
+    #[must_use]
+    pub fn deploying(mut self, release: Option<&str>) -> Self {
+        self.release = release.map(str::to_owned);
+        self
+    }
+
+    /// Whether `other` is the same kind of action on the same target, whatever release either
+    /// names: what the engine waits for when its recommendation is already in flight.
+    pub fn same_move(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.target == other.target
+    }
+
+    /// `redeploy func-orders-prod-krc` (`… (release 2026.03.28)` when one is named).
+    pub fn words(&self) -> String {
+        match &self.release {
+            Some(r) => format!("{} {} (release {r})", self.kind.name(), self.target),
+            None => format!("{} {}", self.kind.name(), self.target),
         }
     }
 }
@@ -133,5 +163,28 @@ mod tests {
             assert_eq!(ActionKind::parse(k.name()), Some(k));
         }
         assert_eq!(ActionKind::parse("swapp"), None);
+    }
+
+    #[test]
+    fn a_release_named_by_the_engine_is_the_same_move_and_stays_out_of_old_journals() {
+        let typed = ProposedAction::new(ActionKind::Redeploy, "func-a");
+        let chosen = typed.clone().deploying(Some("2026.03.28"));
+        assert!(typed.same_move(&chosen) && chosen.same_move(&typed));
+        assert_ne!(typed, chosen);
+        assert!(!typed.same_move(&ProposedAction::new(ActionKind::Rebuild, "func-a")));
+        assert_eq!(
+            serde_json::to_string(&typed).expect("json"),
+            r#"{"kind":"redeploy","target":"func-a"}"#
+        );
+        let back: ProposedAction =
+            serde_json::from_str(r#"{"kind":"redeploy","target":"func-a"}"#).expect("old line");
+        assert_eq!(back, typed);
+        let line = serde_json::to_string(&chosen).expect("json");
+        assert!(line.ends_with(r#""release":"2026.03.28"}"#), "{line}");
+        assert_eq!(
+            serde_json::from_str::<ProposedAction>(&line).expect("new line"),
+            chosen
+        );
+        assert_eq!(chosen.words(), "redeploy func-a (release 2026.03.28)");
     }
 }

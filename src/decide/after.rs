@@ -217,7 +217,7 @@ fn first_action(
     let rec = super::prepare::sync_first(rec, snap, estate, cx, now);
     let rec = super::prepare::suppress_first(rec, snap, estate, cx, now);
     let node = strategy_node(s);
-    if cx.in_flight.contains(&rec.action) {
+    if cx.in_flight.iter().any(|a| a.same_move(&rec.action)) {
         let words = format!(
             "{} {} is in flight",
             rec.action.kind.name(),

@@ -221,6 +221,7 @@ mod tests {
         let action = ProposedAction {
             kind: ActionKind::Failover,
             target: "krc".into(),
+            release: None,
         };
         let r = reach(&action, &snap, &estate);
         let c = checks(&action, &r, &snap, &estate, now);
@@ -258,6 +259,7 @@ mod tests {
         let action = ProposedAction {
             kind: ActionKind::Failover,
             target: "krc".into(),
+            release: None,
         };
         let r = reach(&action, &snap, &estate);
         let c = checks(&action, &r, &snap, &estate, now);

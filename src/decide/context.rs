@@ -167,6 +167,7 @@ mod tests {
             action: ProposedAction {
                 kind,
                 target: "x".into(),
+                release: None,
             },
             strategy: None,
             started: t(started),

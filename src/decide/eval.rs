@@ -456,6 +456,7 @@ mod tests {
             in_flight: vec![ProposedAction {
                 kind: ActionKind::Failover,
                 target: "krc".into(),
+                release: None,
             }],
             ..DecideContext::default()
         };

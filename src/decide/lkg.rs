@@ -74,6 +74,26 @@ pub fn running_version(state: &AppState) -> Option<String> {
         .and_then(|h| h.version.clone())
 }
 
+/// The version production runs: its health report, else the active production deployment.
+pub fn current_version(state: &AppState) -> Option<String> {
+    running_version(state).or_else(|| {
+        state.deployments.get().and_then(|h| {
+            h.iter()
+                .filter(|d| d.active && d.slot == "production")
+                .min_by_key(|d| std::cmp::Reverse(when(d)))
+                .and_then(|d| d.version.clone())
+        })
+    })
+}
+
+/// Whether a deployment finished and succeeded.
+pub fn succeeded(d: &DeploymentRecord) -> bool {
+    !d.in_progress
+        && ["success", "complete"]
+            .iter()
+            .any(|w| d.status.eq_ignore_ascii_case(w))
+}
+
 /// The releases known good in the history of `state`, newest first and one per version:
 /// successful deployments of another version than `bad`, finished before `bad` was first
 /// deployed. `bad` is the release judged bad; `None` means the version production runs (its
@@ -87,12 +107,7 @@ pub fn known_good(state: &AppState, bad: Option<&str>) -> Result<Vec<LastKnownGo
     };
     let mut history: Vec<&DeploymentRecord> = history.iter().collect();
     history.sort_by_key(|d| std::cmp::Reverse(when(d)));
-    let current = running_version(state).or_else(|| {
-        history
-            .iter()
-            .find(|d| d.active && d.slot == "production")
-            .and_then(|d| d.version.clone())
-    });
+    let current = current_version(state);
     let bad = bad.map(str::to_owned).or_else(|| current.clone());
     let bad_at = bad.as_ref().and_then(|v| {
         history
@@ -103,9 +118,6 @@ pub fn known_good(state: &AppState, bad: Option<&str>) -> Result<Vec<LastKnownGo
     });
     let mut good: Vec<LastKnownGood> = Vec::new();
     for d in history {
-        let success = ["success", "complete"]
-            .iter()
-            .any(|w| d.status.eq_ignore_ascii_case(w));
         let before = match (bad_at, when(d)) {
             (Some(b), Some(t)) => t < b,
             (Some(_), None) => false,
@@ -114,7 +126,7 @@ pub fn known_good(state: &AppState, bad: Option<&str>) -> Result<Vec<LastKnownGo
         let Some(version) = d.version.clone().filter(|v| Some(v) != bad.as_ref()) else {
             continue;
         };
-        if success && !d.in_progress && before && !good.iter().any(|g| g.version == version) {
+        if succeeded(d) && before && !good.iter().any(|g| g.version == version) {
             good.push(LastKnownGood {
                 version,
                 deployment_id: d.id.clone(),

@@ -49,6 +49,7 @@ pub fn with_outside_changes<'a>(
                 action: ProposedAction {
                     kind,
                     target: c.app.clone(),
+                    release: None,
                 },
                 strategy: Some(strategy),
                 started: c.at,

@@ -216,6 +216,7 @@ mod tests {
         let action = |target: &str| ProposedAction {
             kind: crate::decide::ActionKind::AliasFailover,
             target: target.to_owned(),
+            release: None,
         };
         let refusal = SafetyCheck {
             rule: SafetyRule::PendingReplication,

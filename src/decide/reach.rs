@@ -219,6 +219,7 @@ mod tests {
             &ProposedAction {
                 kind: ActionKind::Failover,
                 target: "krc".into(),
+                release: None,
             },
             &snap,
             &estate,
@@ -239,6 +240,7 @@ mod tests {
         let act = |kind, target: &str| ProposedAction {
             kind,
             target: target.to_owned(),
+            release: None,
         };
         let r = reach(
             &act(ActionKind::TmDisable, "primary-endpoint"),

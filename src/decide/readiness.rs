@@ -254,6 +254,7 @@ mod tests {
         ProposedAction {
             kind: ActionKind::Failover,
             target: "krc".into(),
+            release: None,
         }
     }
 

@@ -138,7 +138,9 @@ pub fn recommend(
     let app = &b.app.name;
     let good = b.last_good.as_ref();
     // What a staging slot holds is compared with the history; what is deployed comes from the
-    // store (`lkg::choose`, the rule the plans use).
+    // store (`lkg::choose`, the rule the plans use), and the action names it: the plan deploys
+    // the release chosen here against the release the walk blamed, not one found again from
+    // what production runs (which, after a swap back to it, is the last known good itself).
     let in_history = good.and_then(|g| g.history.as_deref());
     let deployable = good.and_then(LastGood::chosen);
     let (action, mut reasons) = match s {
@@ -162,10 +164,13 @@ pub fn recommend(
                 deployable.unwrap_or("the last known good artifact")
             )];
             r.extend(good.map(LastGood::reasons).unwrap_or_default());
-            (ProposedAction::new(ActionKind::Redeploy, app), r)
+            (
+                ProposedAction::new(ActionKind::Redeploy, app).deploying(deployable),
+                r,
+            )
         }
         Strategy::Rebuild => (
-            ProposedAction::new(ActionKind::Rebuild, app),
+            ProposedAction::new(ActionKind::Rebuild, app).deploying(deployable),
             vec![format!(
                 "rebuild {app} from the templates (what-if first), then deploy {} and restore its configuration",
                 deployable.unwrap_or("the last known good artifact")

@@ -61,7 +61,7 @@ fn one_in_flight(action: &ProposedAction, cx: &DecideContext) -> Result<String, 
         cx.actions
             .iter()
             .filter(|a| a.running() && a.action.target == action.target)
-            .filter(|a| !cx.in_flight.contains(&a.action))
+            .filter(|a| !cx.in_flight.iter().any(|f| f.same_move(&a.action)))
             .map(|a| {
                 format!(
                     "{} on {} running since {}",

@@ -41,6 +41,7 @@ fn append_writes_versioned_lines_and_read_gives_them_back_in_order() {
         action: ProposedAction {
             kind: ActionKind::Restart,
             target: "func-a".into(),
+            release: None,
         },
         title: "Restart func-a".into(),
         risk: "low".into(),

@@ -104,7 +104,7 @@ impl AppState {
         match ev {
             ActionEvent::Plan(view) => {
                 self.ui.flash = None;
-                self.modal = Some(Modal::Plan(Box::new(PlanDialog::new(view))));
+                self.modal = Some(Modal::Plan(Box::new(PlanDialog::new(*view))));
             }
             ActionEvent::NoPlan(why) => self.ui.flash = Some(format!("no plan: {why}")),
             ActionEvent::Notice(line) => self.ui.flash = Some(line),

@@ -118,8 +118,8 @@ pub struct ReconcileView {
 /// What the runtime tells the console.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionEvent {
-    /// A plan, to show and confirm.
-    Plan(PlanView),
+    /// A plan, to show and confirm (boxed: the largest by far).
+    Plan(Box<PlanView>),
     /// A plan could not be built (unknown target, say).
     NoPlan(String),
     /// One line for the footer (an override or note journaled, or why not).

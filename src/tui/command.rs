@@ -193,6 +193,7 @@ fn action(kind: &str, target: &str) -> Result<Command, String> {
     Ok(Command::Plan(ProposedAction {
         kind,
         target: target.to_owned(),
+        release: None,
     }))
 }
 
@@ -294,6 +295,7 @@ mod tests {
             Ok(Command::Plan(ProposedAction {
                 kind: ActionKind::Swap,
                 target: "func-orders-prod-krc".into(),
+                release: None,
             }))
         );
         assert_eq!(
@@ -301,6 +303,7 @@ mod tests {
             Ok(Command::Plan(ProposedAction {
                 kind: ActionKind::TmDisable,
                 target: "primary-endpoint".into(),
+                release: None,
             }))
         );
         assert!(parse("swap").is_err_and(|e| e.contains("target")));

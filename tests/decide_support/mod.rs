@@ -148,6 +148,7 @@ fn context(c: &ContextSpec) -> DecideContext {
     let action = |kind: &str, target: &str| ProposedAction {
         kind: ActionKind::parse(kind).unwrap_or_else(|| panic!("unknown action {kind}")),
         target: target.to_owned(),
+        release: None,
     };
     cx.actions = c
         .action

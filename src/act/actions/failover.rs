@@ -287,6 +287,7 @@ fn follow_ups(cx: &Ctx<'_>, failing: &Region, d: &mut Draft) {
             d.follow_ups.push(ProposedAction {
                 kind: ActionKind::AliasFailover,
                 target: alias.name.clone(),
+                release: None,
             });
         }
     }
@@ -305,6 +306,7 @@ fn follow_ups(cx: &Ctx<'_>, failing: &Region, d: &mut Draft) {
             d.follow_ups.push(ProposedAction {
                 kind: ActionKind::StorageFailover,
                 target: account.name.clone(),
+                release: None,
             });
         }
     }

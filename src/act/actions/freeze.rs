@@ -184,6 +184,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
             ActionKind::FreezeOn
         },
         target: region.name.clone(),
+        release: None,
     });
     if on {
         d.notes.push(

@@ -152,6 +152,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
     d.undo = Some(ProposedAction {
         kind: undo_kind,
         target: name.clone(),
+        release: None,
     });
     if tm {
         d.notes.push(

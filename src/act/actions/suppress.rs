@@ -71,6 +71,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
             ActionKind::SuppressOn
         },
         target: region.name.clone(),
+        release: None,
     });
     Ok(d)
 }

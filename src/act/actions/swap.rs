@@ -87,6 +87,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
             ActionKind::SwapBack
         },
         target: app.name.clone(),
+        release: None,
     });
     if state.and_then(running_version).is_none() {
         d.notes.push(

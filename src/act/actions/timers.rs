@@ -104,6 +104,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         d.undo = Some(ProposedAction {
             kind: crate::decide::ActionKind::Timers,
             target: only.name.clone(),
+            release: None,
         });
     }
     d.notes.push(

@@ -310,7 +310,7 @@ impl Worker {
             blocked: plan.blocked_reasons(),
         });
         self.plans.insert(plan.id.clone(), plan);
-        self.send(ActionEvent::Plan(view));
+        self.send(ActionEvent::Plan(Box::new(view)));
     }
 
     async fn confirm(&mut self, plan_id: &str, typed: &str, reasons: &[(OverrideTarget, String)]) {

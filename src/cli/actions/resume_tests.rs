@@ -240,7 +240,7 @@ async fn a_resumed_incident_is_reconciled_and_journaled_before_any_plan() {
         .expect("sent");
     let plan = loop {
         match next(&mut port).await {
-            ActionEvent::Plan(p) => break p,
+            ActionEvent::Plan(p) => break *p,
             ActionEvent::Context(_) | ActionEvent::Notice(_) => {}
             other => panic!("a plan once the reconciliation was seen: {other:?}"),
         }

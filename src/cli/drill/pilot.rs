@@ -211,7 +211,7 @@ impl Pilot<'_> {
         self.send(ActionRequest::Plan(action.clone()))?;
         let view = loop {
             match self.next().await? {
-                ActionEvent::Plan(v) => break v,
+                ActionEvent::Plan(v) => break *v,
                 ActionEvent::NoPlan(why) => {
                     return Ok(Attempt::Blocked(format!("no plan for {words}: {why}")));
                 }

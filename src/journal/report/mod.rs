@@ -60,9 +60,10 @@ fn full(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-/// `swap func-orders-krc`.
+/// `swap func-orders-krc` (`redeploy func-orders-krc (release 2026.03.28)` when the engine named
+/// the release).
 fn action_words(a: &ProposedAction) -> String {
-    format!("{} {}", a.kind.name(), a.target)
+    a.words()
 }
 
 /// A journaled node id (`DeployRelated`) as the runbook's words, or as written when unknown.

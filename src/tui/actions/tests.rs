@@ -24,6 +24,7 @@ fn plan(confirm: ConfirmNeed, overrides: Vec<OverrideNeed>) -> PlanView {
         undo: Some(ProposedAction {
             kind: ActionKind::TmEnable,
             target: "ep-krc".into(),
+            release: None,
         }),
     }
 }
@@ -167,6 +168,7 @@ fn after_success_u_plans_the_undo() {
         DialogOutcome::Close(Some(ActionRequest::Plan(ProposedAction {
             kind: ActionKind::TmEnable,
             target: "ep-krc".into(),
+            release: None,
         })))
     );
 }

@@ -169,7 +169,7 @@ fn a_hint_about_gates_marks_the_plan_dialog() {
         !screen(&app).contains(LOOK_HERE),
         "no pane of the main view is named"
     );
-    app.update(Msg::Action(ActionEvent::Plan(PlanView {
+    app.update(Msg::Action(ActionEvent::Plan(Box::new(PlanView {
         id: "p1".into(),
         action: crate::decide::ProposedAction::new(
             crate::decide::ActionKind::SwapBack,
@@ -181,7 +181,7 @@ fn a_hint_about_gates_marks_the_plan_dialog() {
         confirm: ConfirmNeed::Y,
         overrides: Vec::new(),
         undo: None,
-    })));
+    }))));
     let s = screen(&app);
     assert!(s.contains(&format!("Esc cancels ━ {LOOK_HERE}")), "{s}");
 }

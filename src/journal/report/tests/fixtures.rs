@@ -50,6 +50,7 @@ pub(super) fn swap_intent(overrides: Vec<Override>, confirmed_at: DateTime<Utc>)
         action: ProposedAction {
             kind: ActionKind::Swap,
             target: APP.into(),
+            release: None,
         },
         title: format!("Roll {APP} back by swapping staging into production"),
         risk: "medium".into(),
@@ -108,6 +109,7 @@ pub(super) fn first_decision() -> (DateTime<Utc>, Entry) {
             recommendation: Some(ProposedAction {
                 kind: ActionKind::Swap,
                 target: APP.into(),
+                release: None,
             }),
             summary: format!("Bad release on {APP}: roll back by slot swap"),
             evidence: vec![
@@ -247,6 +249,7 @@ pub(super) fn failed_and_open() -> Vec<Record> {
                 action: ProposedAction {
                     kind: ActionKind::Redeploy,
                     target: APP.into(),
+                    release: None,
                 },
                 title: format!("Redeploy 2026.03.28 to {APP}"),
                 risk: "medium".into(),
