@@ -77,6 +77,32 @@ fn template_step(cx: &Ctx<'_>, app: &App, what_if: bool) -> PlanStep {
     }
 }
 
+/// The release a rebuild deploys, and why: the engine's when the action names one, else chosen
+/// from the history (`redeploy::release`); else what the settings source runs.
+fn release(cx: &Ctx<'_>, app: &App, source: &App) -> Result<(String, String), PlanError> {
+    let chosen = cx
+        .state(&app.name)
+        .map(|s| redeploy::release(s, cx.snap, cx.estate, cx.action.release.as_deref()));
+    if let Some(Ok(r)) = chosen {
+        return Ok((r.choice.lkg.version, r.why));
+    }
+    let version = cx
+        .state(&source.name)
+        .and_then(running_version)
+        .ok_or_else(|| {
+            PlanError::NotApplicable(format!(
+                "no last known good version of {} in the snapshot",
+                app.service
+            ))
+        })?;
+    let because = match chosen {
+        Some(Err(e)) => e,
+        _ => format!("{} is not in the snapshot", app.name),
+    };
+    let why = format!("what {} runs: {version} ({because})", source.name);
+    Ok((version, why))
+}
+
 /// Plans a rebuild.
 pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
     let app = cx.target_app()?;
@@ -97,17 +123,7 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
             app.service
         ))
     })?;
-    let version = cx
-        .state(&app.name)
-        .and_then(|s| redeploy::choose(s, cx.snap, cx.estate).ok())
-        .map(|c| c.lkg.version)
-        .or_else(|| cx.state(&source.name).and_then(running_version))
-        .ok_or_else(|| {
-            PlanError::NotApplicable(format!(
-                "no last known good version of {} in the snapshot",
-                app.service
-            ))
-        })?;
+    let (version, why) = release(cx, app, source)?;
     let deploy = steps::zip_deploy(cx.estate, app, &version).ok_or_else(|| {
         PlanError::NotApplicable("the estate names no artifact store to deploy from".to_owned())
     })?;
@@ -115,10 +131,11 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         format!("Rebuild {} from the template, then {version}", app.name),
         format!(
             "Evidence is kept first. The template ({}) is previewed before you confirm, then \
-             deployed; then package {}/{version}.zip; then settings and keys from {}.",
+             deployed; then package {}/{version}.zip; then settings and keys from {}.\n{}.",
             template::summary(&template::for_app(cx.estate, app)),
             app.service,
-            source.name
+            source.name,
+            redeploy::sentence(&why)
         ),
         Risk::High,
         Expected::minutes(15, 40),

@@ -1,10 +1,14 @@
-//! Redeploy the last known good artifact: the newest successful deployment before the one now
-//! running, taken from the snapshot's deployment history, whose package the snapshot's listing
-//! of the artifact store holds (`{service}/{version}.zip`; newer ones without a package are
-//! passed over, and the plan says so), zip deployed from there; then the settings baseline
+//! Redeploy a known-good release: the one the decision engine chose when the action is its
+//! recommendation (the action names it: the last known good before the release the engine
+//! blamed, which may be what production runs after a swap back to it — then its package is
+//! re-pushed, and the plan says so); typed by hand, the newest successful deployment before the
+//! one now running, taken from the snapshot's deployment history, whose package the snapshot's
+//! listing of the artifact store holds (`{service}/{version}.zip`; newer ones without a package
+//! are passed over, and the plan says so). Either way the plan says which release and why, and
+//! the package must be in the store. It is zip deployed from there; then the settings baseline
 //! re-applied where it drifted, a restart if the app is still unhealthy once it has had
 //! [`WARM_UP`] to start (its health probed meanwhile), and a check of health and version. The
-//! choice is the decision engine's (`decide::lkg`), so the runbook's words and the plan name the
+//! rule is the decision engine's (`decide::lkg`), so the runbook's words and the plan name the
 //! same release.
 
 use std::collections::BTreeMap;
@@ -43,6 +47,125 @@ pub fn choose(state: &AppState, snap: &Snapshot, estate: &Estate) -> Result<Choi
     lkg::choose(state, snap, estate, None).map_err(|e| e.to_string())
 }
 
+/// The release a redeploy (or a rebuild) deploys, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    /// The release, the newer ones passed over, what is not known about the store.
+    pub choice: Choice,
+    /// Why this release: `the release the runbook chose: …` or `chosen from the history: …`.
+    pub why: String,
+    /// Whether production runs it already (only ever when the engine chose it): the deploy
+    /// re-pushes its package.
+    pub repush: bool,
+}
+
+/// The release to deploy on `state`: `named` (the engine's choice, carried on its action) when
+/// given, checked against the history and the store's listing; else chosen from the history
+/// ([`choose`]), which never picks what production runs.
+pub fn release(
+    state: &AppState,
+    snap: &Snapshot,
+    estate: &Estate,
+    named: Option<&str>,
+) -> Result<Release, String> {
+    let Some(version) = named else {
+        let choice = choose(state, snap, estate)?;
+        let why = format!(
+            "chosen from the history: {} (deployment {}), the newest release known good before {} \
+             with its package in the artifact store{}",
+            choice.lkg.version,
+            choice.lkg.deployment_id,
+            choice
+                .lkg
+                .current
+                .as_deref()
+                .unwrap_or("the one production runs"),
+            if choice.unlisted.is_some() {
+                " (as far as is known)"
+            } else {
+                ""
+            }
+        );
+        return Ok(Release {
+            choice,
+            why,
+            repush: false,
+        });
+    };
+    let store = store_words(estate);
+    let history = state.deployments.get().ok_or_else(|| {
+        format!(
+            "the deployment history of {} has not been observed: {version}, the release the \
+             runbook chose, cannot be checked",
+            state.name
+        )
+    })?;
+    let from = history
+        .iter()
+        .filter(|d| d.version.as_deref() == Some(version) && lkg::succeeded(d))
+        .min_by_key(|d| std::cmp::Reverse(d.ended.or(d.started)))
+        .ok_or_else(|| {
+            format!(
+                "{version}, the release the runbook chose, has no successful deployment in the \
+                 history of {}",
+                state.name
+            )
+        })?;
+    let blob = lkg::package(state, version);
+    let (store_note, unlisted) = match snap.artifacts.as_ref() {
+        Some(o) if o.get().is_some() => {
+            if !o.get().is_some_and(|l| l.iter().any(|a| a.name == blob)) {
+                return Err(format!(
+                    "the package {blob} of {version}, the release the runbook chose, is missing \
+                     from the artifact store {store}"
+                ));
+            }
+            (None, None)
+        }
+        o => {
+            let why = o.and_then(|o| o.error.as_ref()).map_or_else(
+                || "not read yet".to_owned(),
+                |e| format!("its listing failed: {}", e.message),
+            );
+            (
+                Some(format!(
+                    "The artifact store {store} is not known ({why}): the package of {version} is \
+                     looked for there again before the deploy, which stops if it is missing."
+                )),
+                Some(why),
+            )
+        }
+    };
+    let current = lkg::current_version(state);
+    let repush = current.as_deref() == Some(version);
+    Ok(Release {
+        why: format!(
+            "the release the runbook chose: {version} (deployment {}), the last known good before \
+             the release it blamed",
+            from.id
+        ),
+        choice: Choice {
+            lkg: LastKnownGood {
+                version: version.to_owned(),
+                deployment_id: from.id.clone(),
+                current,
+            },
+            skipped: Vec::new(),
+            store_note,
+            unlisted,
+        },
+        repush,
+    })
+}
+
+/// `words` with its first letter in capitals.
+pub fn sentence(words: &str) -> String {
+    let mut c = words.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// Plans a redeploy.
 pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
     let app = cx.target_app()?;
@@ -61,19 +184,28 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         .state(&app.name)
         .ok_or_else(|| PlanError::NotApplicable(format!("{} is not in the snapshot", app.name)))?;
     let store = store_words(cx.estate);
-    let choice = choose(state, cx.snap, cx.estate).map_err(PlanError::NotApplicable)?;
+    let chosen = release(state, cx.snap, cx.estate, cx.action.release.as_deref())
+        .map_err(PlanError::NotApplicable)?;
+    let choice = &chosen.choice;
     let lkg = &choice.lkg;
     let current = lkg.current.as_deref().unwrap_or("an unknown version");
     let mut summary = format!(
-        "{} runs {current} ({}). The last known good version with its package in the artifact \
-         store is {} (deployment {}).\n\
-         Its package {}/{}.zip is deployed from {store}, replacing every file.",
+        "{} runs {current} ({}).\n{}.",
         app.name,
         state.health().label(),
-        lkg.version,
-        lkg.deployment_id,
-        app.service,
-        lkg.version
+        sentence(&chosen.why)
+    );
+    if chosen.repush {
+        let _ = write!(
+            summary,
+            "\nProduction runs {} already: this re-pushes its package.",
+            lkg.version
+        );
+    }
+    let _ = write!(
+        summary,
+        "\nIts package {}/{}.zip is deployed from {store}, replacing every file.",
+        app.service, lkg.version
     );
     if !choice.skipped.is_empty() {
         let _ = write!(
@@ -101,9 +233,16 @@ pub fn plan(cx: &Ctx<'_>) -> Result<Draft, PlanError> {
         .push(steps::restart_if_still_unhealthy(cx.estate, app, WARM_UP));
     d.steps
         .push(steps::verify_app(cx.estate, app, Some(&lkg.version)));
-    d.notes.push(format!(
-        "No undo: redeploying {current} would bring the fault back. Its package stays in the artifact store."
-    ));
+    if chosen.repush {
+        d.notes.push(format!(
+            "No undo: the files {current} runs with now are replaced by its package, which stays \
+             in the artifact store."
+        ));
+    } else {
+        d.notes.push(format!(
+            "No undo: redeploying {current} would bring the fault back. Its package stays in the artifact store."
+        ));
+    }
     Ok(d)
 }
 

@@ -7,6 +7,7 @@ mod plans;
 mod plans_failover;
 mod plans_forensics;
 mod plans_infra;
+mod plans_release;
 mod plans_verify;
 
 use super::testkit::bad_release;
@@ -22,6 +23,7 @@ pub fn action(kind: ActionKind, target: &str) -> ProposedAction {
     ProposedAction {
         kind,
         target: target.to_owned(),
+        release: None,
     }
 }
 
