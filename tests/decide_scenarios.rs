@@ -100,15 +100,16 @@ fn recommendation(e: &Expect, dec: &Decision, f: &mut Failures) {
                 ActionKind::parse(&want.kind).unwrap_or_else(|| panic!("kind {}", want.kind));
             let same = got.strategy == strategy
                 && got.action.kind == kind
-                && got.action.target == want.target;
+                && got.action.target == want.target
+                && (want.release.is_none() || got.action.release == want.release);
             f.want(same, || {
                 format!(
-                    "recommendation: want {strategy:?} {} {}, got {:?} {} {}",
+                    "recommendation: want {strategy:?} {} {} (release {:?}), got {:?} {}",
                     want.kind,
                     want.target,
+                    want.release,
                     got.strategy,
-                    got.action.kind.name(),
-                    got.action.target
+                    got.action.words()
                 )
             });
         }

@@ -144,12 +144,15 @@ impl Bench {
     /// The plan for `kind` on `target` from a fresh snapshot, within the incident, with the
     /// engine's gates and safety verdicts, its preview (what-if) run when it has one.
     pub async fn try_plan(&mut self, kind: ActionKind, target: &str) -> Result<Plan, PlanError> {
+        self.try_plan_action(ProposedAction::new(kind, target))
+            .await
+    }
+
+    /// [`Self::try_plan`] of an action as given: the engine's recommendation (`a` in the
+    /// console), which may name a release.
+    pub async fn try_plan_action(&mut self, action: ProposedAction) -> Result<Plan, PlanError> {
         let snap = self.snapshot().await;
         let cx = self.context(&snap);
-        let action = ProposedAction {
-            kind,
-            target: target.to_owned(),
-        };
         let now = self.w.now();
         let gates = decide::gates_for(&action, &snap, &self.w.estate, &cx, now);
         let safety = decide::safety_for(&action, &snap, &self.w.estate, &cx, now);

@@ -292,4 +292,7 @@ pub struct RecExpect {
     pub strategy: String,
     pub kind: String,
     pub target: String,
+    /// The release the action names (a redeploy's or rebuild's), when the file says.
+    #[serde(default)]
+    pub release: Option<String>,
 }
