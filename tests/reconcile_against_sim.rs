@@ -15,10 +15,10 @@ mod wire;
 
 use bench::{Bench, secret_values};
 use warroom::act::reconcile::{Reconciliation, reconcile};
-use warroom::act::{Effect, Effects, Plan, StepProgress};
+use warroom::act::{Effect, Effects, Plan, StepProgress, executor};
 use warroom::decide::ActionKind;
 use warroom::journal::resume::Unfinished;
-use warroom::journal::{Found, Intent, IntentStep};
+use warroom::journal::{Found, Intent};
 use warroom::sim::Scenario;
 use warroom::sim::scenario::Event;
 use warroom::sim::world::HostKeyKind;
@@ -31,17 +31,8 @@ fn unfinished(plan: &Plan, b: &Bench) -> Unfinished {
             action: plan.action.clone(),
             title: plan.title.clone(),
             risk: plan.risk.label().to_lowercase(),
-            steps: plan
-                .steps
-                .iter()
-                .enumerate()
-                .map(|(i, s)| IntentStep {
-                    n: i + 1,
-                    what: s.what.clone(),
-                    effect: serde_json::to_value(&s.effect).expect("an effect serialises"),
-                    az: s.az.clone(),
-                })
-                .collect(),
+            // The steps exactly as the executor journals them.
+            steps: executor::intent_steps(plan),
             overrides: vec![],
             confirmed_at: b.w.now(),
         },

@@ -235,20 +235,24 @@ fn intent(confirmed: &Confirmed) -> Entry {
         action: plan.action.clone(),
         title: plan.title.clone(),
         risk: plan.risk.label().to_lowercase(),
-        steps: plan
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| IntentStep {
-                n: i + 1,
-                what: s.what.clone(),
-                effect: serde_json::to_value(&s.effect).unwrap_or_default(),
-                az: s.az.clone(),
-            })
-            .collect(),
+        steps: intent_steps(plan),
         overrides: confirmed.overrides().to_vec(),
         confirmed_at: confirmed.at(),
     })
+}
+
+/// The steps of `plan` as its intent journals them (what, effect, `az`; numbered from 1).
+pub fn intent_steps(plan: &Plan) -> Vec<IntentStep> {
+    plan.steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| IntentStep {
+            n: i + 1,
+            what: s.what.clone(),
+            effect: serde_json::to_value(&s.effect).unwrap_or_default(),
+            az: s.az.clone(),
+        })
+        .collect()
 }
 
 /// Runs a confirmed plan. Never panics on a failing step or journal: the [`Outcome`] says what
